@@ -1,0 +1,9 @@
+//! `dilution`: convertible notes and share dilution, computed exactly.
+//!
+//! Data flows one way: load (TOML, CSV) → validated domain values → engine (pure)
+//! → finished simulation → reports. The pure modules (`money`, `daycount`, `terms`,
+//! `engine`) never touch a file, a clock or stdout.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod daycount;
+pub mod money;
