@@ -5,5 +5,13 @@
 //! `engine`) never touch a file, a clock or stdout.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod app;
+pub mod cli;
 pub mod daycount;
+pub mod engine;
+pub mod error;
+pub mod market;
 pub mod money;
+pub mod report;
+pub mod scenario;
+pub mod terms;

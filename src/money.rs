@@ -1,2 +1,174 @@
-//! Exact money: the one rounding policy (cash to the cent, half away from zero),
-//! exact parsing (never rounding silently) and plain-notation formatting.
+//! Exact money and share arithmetic: the one rounding policy (cash to the cent, half
+//! away from zero, MODEL.md §1), exact parsing (never rounding silently), whole-share
+//! divisions that are exact to the last share, and plain-notation formatting.
+//!
+//! Nothing here allocates on the hot path or touches I/O.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// A whole number of shares. Share counts can pass 10^12 in a death spiral; every
+/// addition is checked by the caller and overflow is an error, never a wrap.
+pub type Shares = u64;
+
+/// Rounds cash actually paid to the cent, half away from zero (MODEL.md §1).
+pub fn round_cent(x: Decimal) -> Decimal {
+    let mut r = x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(2);
+    r
+}
+
+/// Parses a decimal exactly: "0.12" is 0.12, and a value that needs more than
+/// 28 significant digits is an error rather than a silent rounding.
+pub fn parse_exact(s: &str) -> Result<Decimal, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("expected a decimal number, found an empty value".into());
+    }
+    Decimal::from_str_exact(t).map_err(|e| match e {
+        rust_decimal::Error::Underflow => {
+            format!("\"{t}\" has more decimal places than can be held exactly (28 at most)")
+        }
+        rust_decimal::Error::ExceedsMaximumPossibleValue
+        | rust_decimal::Error::LessThanMinimumPossibleValue => {
+            format!("\"{t}\" is outside the range of exact decimals (±7.9e28)")
+        }
+        _ => format!("expected a decimal number such as \"0.12\", found \"{t}\""),
+    })
+}
+
+/// Plain notation without trailing zeros ("0.002", "665926.008", "0").
+pub fn plain(d: Decimal) -> String {
+    let n = d.normalize();
+    if n.is_zero() {
+        "0".to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+/// Two decimal places, for contractual schedules whose figures are whole cents.
+pub fn cents(d: Decimal) -> String {
+    round_cent(d).to_string()
+}
+
+/// `shares × price` exactly, or `None` if it leaves the decimal range.
+pub fn value_of(shares: Shares, price: Decimal) -> Option<Decimal> {
+    Decimal::from(shares).checked_mul(price)
+}
+
+/// floor(amount / price) as whole shares, exact: never one share too many, so that
+/// `shares × price ≤ amount` always holds. `price` must be positive. Negative
+/// amounts give 0. `None` if the count does not fit a `u64`.
+pub fn shares_for(amount: Decimal, price: Decimal) -> Option<Shares> {
+    debug_assert!(price > Decimal::ZERO);
+    if amount <= Decimal::ZERO {
+        return Some(0);
+    }
+    // Fast exact path: both mantissas as integers on a common scale.
+    let (a, sa) = (amount.mantissa(), amount.scale());
+    let (b, sb) = (price.mantissa(), price.scale());
+    let (num, den) = if sa >= sb {
+        (Some(a), pow10(sa - sb).and_then(|p| b.checked_mul(p)))
+    } else {
+        (pow10(sb - sa).and_then(|p| a.checked_mul(p)), Some(b))
+    };
+    if let (Some(n), Some(d)) = (num, den) {
+        return u64::try_from(n / d).ok();
+    }
+    // Fallback: decimal division, then correct the last share exactly.
+    let mut q = amount.checked_div(price)?.floor();
+    while q > Decimal::ZERO && q.checked_mul(price)? > amount {
+        q -= Decimal::ONE;
+    }
+    while (q + Decimal::ONE).checked_mul(price)? <= amount {
+        q += Decimal::ONE;
+    }
+    u64::try_from(q.mantissa() / pow10(q.scale())?).ok()
+}
+
+/// 10^n as i128, if it fits.
+pub fn pow10(n: u32) -> Option<i128> {
+    10i128.checked_pow(n)
+}
+
+/// floor(x / d) for i128 with d > 0 (rounds toward −∞, unlike `/`).
+pub fn floor_div(x: i128, d: i128) -> i128 {
+    x.div_euclid(d)
+}
+
+/// The most shares a holder may receive under a beneficial-ownership cap
+/// (MODEL.md §4): x_max = floor((cap × O − H) / (1 − cap)), exactly, in integers.
+/// Counting only shares held is the blocker clause's reading (MODEL.md §4).
+pub fn cap_room(cap: Decimal, outstanding: Shares, held: Shares) -> Option<i128> {
+    let (m, s) = (cap.mantissa(), cap.scale());
+    let one = pow10(s)?;
+    let num = m
+        .checked_mul(outstanding as i128)?
+        .checked_sub((held as i128).checked_mul(one)?)?;
+    let den = one - m;
+    if den <= 0 {
+        return None;
+    }
+    Some(floor_div(num, den))
+}
+
+/// Whole-share ceiling division (reverse splits round fractions up, MODEL.md §7).
+pub fn ceil_div(shares: Shares, k: u64) -> Shares {
+    shares.div_ceil(k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn cash_rounds_half_away_from_zero() {
+        assert_eq!(round_cent(dec!(0.005)), dec!(0.01));
+        assert_eq!(round_cent(dec!(-0.005)), dec!(-0.01));
+        assert_eq!(round_cent(dec!(50393.07855)), dec!(50393.08));
+        assert_eq!(round_cent(dec!(0.004999)), dec!(0.00));
+        assert_eq!(round_cent(dec!(7)).to_string(), "7.00");
+    }
+
+    #[test]
+    fn parse_exact_refuses_what_it_cannot_hold() {
+        assert_eq!(parse_exact("3359538.57").unwrap(), dec!(3359538.57));
+        assert!(parse_exact("").is_err());
+        assert!(parse_exact("12abc").is_err());
+        assert!(parse_exact("0.00000000000000000000000000001").is_err());
+    }
+
+    #[test]
+    fn plain_drops_trailing_zeros_and_never_uses_exponents() {
+        assert_eq!(plain(dec!(0.0020)), "0.002");
+        assert_eq!(plain(dec!(0.00001)), "0.00001");
+        assert_eq!(plain(dec!(-0.0)), "0");
+        assert_eq!(plain(dec!(1000000000000)), "1000000000000");
+    }
+
+    #[test]
+    fn shares_for_never_gives_a_share_too_many() {
+        assert_eq!(shares_for(dec!(665926.008), dec!(0.002)), Some(332963004));
+        assert_eq!(shares_for(dec!(0.0019999), dec!(0.002)), Some(0));
+        assert_eq!(shares_for(dec!(-1), dec!(0.002)), Some(0));
+        let third = dec!(1) / dec!(3);
+        let n = shares_for(dec!(100), third).unwrap();
+        assert!(value_of(n, third).unwrap() <= dec!(100));
+        assert!(value_of(n + 1, third).unwrap() > dec!(100));
+    }
+
+    #[test]
+    fn cap_room_matches_the_8k_example_first_day() {
+        // 9.99% of 3,000,000,000 with nothing held: floor(299,700,000 / 0.9001).
+        assert_eq!(cap_room(dec!(0.0999), 3_000_000_000, 0), Some(332_963_004));
+        // Already above the cap: negative room.
+        assert!(cap_room(dec!(0.0999), 1000, 200).unwrap() < 0);
+    }
+
+    #[test]
+    fn floor_div_rounds_toward_negative_infinity() {
+        assert_eq!(floor_div(-7, 2), -4);
+        assert_eq!(floor_div(7, 2), 3);
+    }
+}

@@ -1,0 +1,756 @@
+//! The engine: every note, day by day, over a price path (MODEL.md §1-7, §9).
+//!
+//! `simulate(&Scenario, &PricePath) -> Simulation` is pure: no file, no clock, no
+//! stdout. The day runs in MODEL.md §6's order: (1) corporate actions at the open;
+//! (2) issues and tranche decisions, then installments and maturities; (3) on
+//! trading days the holder's sales, then conversions; (4) the row. Monte Carlo runs
+//! the same `Engine` with a lighter `Observer`.
+
+pub mod market;
+pub mod note;
+pub mod types;
+
+use chrono::{Duration, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::error::ModelError;
+use crate::market::PricePath;
+use crate::money::{self, Shares, cap_room, shares_for, value_of};
+use crate::scenario::Scenario;
+use crate::terms::{ActionKind, OnShortfall, Policy, Repayment};
+use market::Market;
+use note::{NoteBook, contractual_schedule};
+pub use types::*;
+
+/// Receives what the engine produces. `FULL` observers get every event and a full
+/// row per trading day; lighter ones (Monte Carlo) get only `trading_day`.
+pub trait Observer {
+    const FULL: bool;
+    fn event(&mut self, _e: Event) {}
+    fn row(&mut self, _row: DayRow) {}
+    /// Called on every trading day in the window, after the day's conversions.
+    fn trading_day(
+        &mut self,
+        _index: usize,
+        _date: NaiveDate,
+        _outstanding: Shares,
+        _close: Decimal,
+    ) {
+    }
+}
+
+/// Keeps everything: what `run` reports.
+#[derive(Default)]
+pub struct Recorder {
+    pub events: Vec<Event>,
+    pub days: Vec<DayRow>,
+}
+
+impl Observer for Recorder {
+    const FULL: bool = true;
+    fn event(&mut self, e: Event) {
+        self.events.push(e);
+    }
+    fn row(&mut self, row: DayRow) {
+        self.days.push(row);
+    }
+}
+
+/// Runs a scenario over a price path and keeps everything.
+pub fn simulate(s: &Scenario, path: &PricePath) -> Result<Simulation, ModelError> {
+    let mut rec = Recorder::default();
+    let mut engine = Engine::new(s, path);
+    engine.run(&mut rec)?;
+    Ok(engine.finish(rec))
+}
+
+/// The $1.00 minimum-bid tracker (MODEL.md §7, §9).
+#[derive(Debug, Clone, Default)]
+struct BidTracker {
+    below: u32,
+    above: u32,
+    deficient: bool,
+}
+
+const BID_DAYS_TO_DEFICIENCY: u32 = 30;
+const BID_DAYS_TO_COMPLIANCE: u32 = 10;
+const BID_COMPLIANCE_PERIOD_DAYS: i64 = 180;
+
+/// A simulation in progress.
+pub struct Engine<'a> {
+    s: &'a Scenario,
+    market: Market,
+    /// Every note that can exist: the scenario's notes, then the tranches.
+    books: Vec<NoteBook>,
+    issued: Vec<bool>,
+    closed_on: Vec<Option<NaiveDate>>,
+    /// Issued, open notes in conversion order: earliest maturity, then id.
+    order: Vec<usize>,
+    outstanding: Shares,
+    holder: Shares,
+    named: Vec<Shares>,
+    authorized: Shares,
+    reserved: Vec<Shares>,
+    issued_total: Shares,
+    ratio_product: u128,
+    fixed_price: Option<Decimal>,
+    floor: Option<Decimal>,
+    cash_paid: Decimal,
+    converted_total: Decimal,
+    sold_total: Shares,
+    proceeds_total: Decimal,
+    tranches_closed: Vec<String>,
+    tranches_skipped: Vec<String>,
+    last_conversion: Option<NaiveDate>,
+    peak: (Decimal, Option<NaiveDate>),
+    trading_days: usize,
+    bid: BidTracker,
+}
+
+/// What one trading day did, for its row.
+#[derive(Default)]
+struct DayFlow {
+    price: Option<Decimal>,
+    converted: Shares,
+    amount: Decimal,
+    sold: Shares,
+    proceeds: Decimal,
+}
+
+impl<'a> Engine<'a> {
+    pub fn new(s: &'a Scenario, path: &PricePath) -> Engine<'a> {
+        let books: Vec<NoteBook> = s.all_notes().into_iter().map(NoteBook::new).collect();
+        let n = books.len();
+        Engine {
+            s,
+            market: Market::new(path, &s.actions),
+            books,
+            issued: vec![false; n],
+            closed_on: vec![None; n],
+            order: Vec::with_capacity(n),
+            outstanding: s.company.outstanding,
+            holder: s.holder.shares,
+            named: s.holders.iter().map(|h| h.shares).collect(),
+            authorized: s.company.authorized,
+            reserved: s.company.reserved.iter().map(|r| r.shares).collect(),
+            issued_total: 0,
+            ratio_product: 1,
+            fixed_price: s.conversion.fixed_price,
+            floor: s.conversion.floor,
+            cash_paid: Decimal::ZERO,
+            converted_total: Decimal::ZERO,
+            sold_total: 0,
+            proceeds_total: Decimal::ZERO,
+            tranches_closed: Vec::new(),
+            tranches_skipped: Vec::new(),
+            last_conversion: None,
+            peak: (Decimal::ZERO, None),
+            trading_days: 0,
+            bid: BidTracker::default(),
+        }
+    }
+
+    /// The dates to process: trading days in [start, end] (with their bar index)
+    /// merged with every scheduled date in the window.
+    fn calendar(&self) -> Vec<(NaiveDate, Option<usize>)> {
+        let (start, end) = (self.s.start, self.s.end);
+        let mut scheduled: Vec<NaiveDate> = Vec::new();
+        for b in &self.books {
+            scheduled.push(b.terms.issue.max(start));
+            scheduled.extend(b.dates.iter().copied());
+        }
+        scheduled.extend(self.s.actions.iter().map(|a| a.date));
+        scheduled.retain(|d| *d >= start && *d <= end);
+        scheduled.sort_unstable();
+        scheduled.dedup();
+
+        let bars = &self.market.bars;
+        let first = bars.partition_point(|b| b.date < start);
+        let last = bars.partition_point(|b| b.date <= end);
+        let mut out = Vec::with_capacity(last - first + scheduled.len());
+        let (mut i, mut j) = (first, 0);
+        while i < last || j < scheduled.len() {
+            let bar = (i < last).then(|| bars[i].date);
+            let sch = scheduled.get(j).copied();
+            match (bar, sch) {
+                (Some(b), Some(s)) if b == s => {
+                    out.push((b, Some(i)));
+                    i += 1;
+                    j += 1;
+                }
+                (Some(b), Some(s)) if b < s => {
+                    out.push((b, Some(i)));
+                    i += 1;
+                }
+                (Some(b), None) => {
+                    out.push((b, Some(i)));
+                    i += 1;
+                }
+                (_, Some(s)) => {
+                    out.push((s, None));
+                    j += 1;
+                }
+                (None, None) => break,
+            }
+        }
+        out
+    }
+
+    /// Runs every date of the window.
+    pub fn run<O: Observer>(&mut self, obs: &mut O) -> Result<(), ModelError> {
+        for (date, bar) in self.calendar() {
+            self.corporate_actions(date, obs)?;
+            self.issues_and_tranches(date, obs);
+            self.payments(date, obs);
+            if let Some(i) = bar {
+                let flow = self.trade(date, i, obs)?;
+                self.bid_tracker(date, i, obs);
+                self.trading_days += 1;
+                obs.trading_day(i, date, self.outstanding, self.market.bars[i].close);
+                if O::FULL {
+                    let row = self.row(date, i, &flow);
+                    if row.holder_pct > self.peak.0 || self.peak.1.is_none() {
+                        self.peak = (row.holder_pct, Some(date));
+                    }
+                    obs.row(row);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn overflow(date: NaiveDate, note: Option<&str>, what: &str) -> ModelError {
+        ModelError::Overflow {
+            date,
+            note: note.map(str::to_string),
+            what: what.to_string(),
+        }
+    }
+
+    /// Step 1: splits and authorized-share changes at the open, in file order.
+    fn corporate_actions<O: Observer>(
+        &mut self,
+        date: NaiveDate,
+        obs: &mut O,
+    ) -> Result<(), ModelError> {
+        let s = self.s;
+        for a in s.actions.iter().filter(|a| a.date == date) {
+            match a.kind {
+                ActionKind::Split {
+                    ratio: k,
+                    post_split_factor,
+                    adjust_prices,
+                } => {
+                    // Every holder of record rounds up (the proxy); the unnamed float
+                    // rounds up as one holder; pools round down per grant (MODEL.md §9).
+                    let named_before: Shares = self.named.iter().sum();
+                    let float = self
+                        .outstanding
+                        .saturating_sub(self.holder)
+                        .saturating_sub(named_before);
+                    self.holder = money::ceil_div(self.holder, k);
+                    for n in &mut self.named {
+                        *n = money::ceil_div(*n, k);
+                    }
+                    let float = money::ceil_div(float, k);
+                    self.outstanding = self.holder + self.named.iter().sum::<Shares>() + float;
+                    for r in &mut self.reserved {
+                        *r /= k;
+                    }
+                    let kd = Decimal::from(k);
+                    self.fixed_price = self.fixed_price.map(|p| p * kd);
+                    self.floor = self.floor.map(|p| p * kd);
+                    self.ratio_product = self
+                        .ratio_product
+                        .checked_mul(k as u128)
+                        .ok_or_else(|| Self::overflow(date, None, "split ratio product"))?;
+                    obs.event(Event {
+                        date,
+                        kind: EventKind::Split {
+                            ratio: k,
+                            adjust_prices,
+                            post_split_factor,
+                        },
+                        note: None,
+                        amount: None,
+                        shares: Some(self.outstanding as i128),
+                        price: None,
+                    });
+                }
+                ActionKind::Authorize { authorized } => {
+                    let previous = self.authorized;
+                    self.authorized = authorized;
+                    obs.event(Event {
+                        date,
+                        kind: EventKind::Authorize { previous },
+                        note: None,
+                        amount: None,
+                        shares: Some(authorized as i128),
+                        price: None,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn issue<O: Observer>(&mut self, idx: usize, date: NaiveDate, obs: &mut O) {
+        self.issued[idx] = true;
+        obs.event(Event {
+            date,
+            kind: EventKind::Issue,
+            note: Some(idx),
+            amount: Some(self.books[idx].terms.principal),
+            shares: None,
+            price: None,
+        });
+        let key = |i: usize| (self.books[i].maturity(), self.books[i].terms.id.clone());
+        let k = key(idx);
+        let pos = self.order.partition_point(|&o| key(o) < k);
+        self.order.insert(pos, idx);
+    }
+
+    /// Step 2a: notes issued today (or before start, dated start) and tranche
+    /// decisions (MODEL.md §3).
+    fn issues_and_tranches<O: Observer>(&mut self, date: NaiveDate, obs: &mut O) {
+        let s = self.s;
+        for i in 0..s.notes.len() {
+            if !self.issued[i] && s.notes[i].issue.max(s.start) == date {
+                self.issue(i, date, obs);
+            }
+        }
+        for (j, t) in s.tranches.iter().enumerate() {
+            if t.date != date {
+                continue;
+            }
+            let idx = s.notes.len() + j;
+            let verdict = match &t.condition {
+                None => Ok(()),
+                Some(test) => {
+                    // Rows strictly before the date; a split's factors cancel in
+                    // volume × VWAP, so the adjusted own values serve as they are.
+                    let end = self.market.bars.partition_point(|b| b.date < date);
+                    if end < test.lookback_days {
+                        Err(None)
+                    } else {
+                        let sum: Decimal = self.market.bars[end - test.lookback_days..end]
+                            .iter()
+                            .map(|b| b.volume * b.vwap)
+                            .sum();
+                        let avg = sum / Decimal::from(test.lookback_days as u64);
+                        if avg >= test.min {
+                            Ok(())
+                        } else {
+                            Err(Some(avg))
+                        }
+                    }
+                }
+            };
+            match verdict {
+                Ok(()) => {
+                    self.tranches_closed.push(t.id.clone());
+                    self.issue(idx, date, obs);
+                }
+                Err(avg) => {
+                    self.tranches_skipped.push(t.id.clone());
+                    obs.event(Event {
+                        date,
+                        kind: EventKind::TrancheSkipped {
+                            min: t.condition.as_ref().map(|c| c.min).unwrap_or_default(),
+                            average: avg,
+                        },
+                        note: Some(idx),
+                        amount: avg,
+                        shares: None,
+                        price: None,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Step 2b: installments and maturities due today, each followed by its
+    /// rounding line.
+    fn payments<O: Observer>(&mut self, date: NaiveDate, obs: &mut O) {
+        for idx in 0..self.books.len() {
+            if !self.issued[idx] || self.books[idx].next_date() != Some(date) {
+                continue;
+            }
+            let pay = self.books[idx].pay_scheduled(date);
+            self.cash_paid += pay.cash;
+            let (cash, rounding, closed) = (pay.cash, pay.rounding, pay.closed);
+            let kind = match self.books[idx].terms.repayment {
+                Repayment::Bullet { .. } => EventKind::Maturity(pay),
+                Repayment::Amortizing { .. } => EventKind::Installment(pay),
+            };
+            obs.event(Event {
+                date,
+                kind,
+                note: Some(idx),
+                amount: Some(cash),
+                shares: None,
+                price: None,
+            });
+            if !rounding.is_zero() {
+                obs.event(Event {
+                    date,
+                    kind: EventKind::Rounding,
+                    note: Some(idx),
+                    amount: Some(rounding),
+                    shares: None,
+                    price: None,
+                });
+            }
+            if closed {
+                self.closed_on[idx] = Some(date);
+                self.order.retain(|&o| o != idx);
+            }
+        }
+    }
+
+    /// The conversion price on trading day `i`, before par (MODEL.md §4): the
+    /// lowest enabled component, raised to the floor. `None` without history.
+    fn computed_price(&self, i: usize) -> Option<Decimal> {
+        let c = &self.s.conversion;
+        if i < c.history_needed() {
+            return None;
+        }
+        let bars = &self.market.bars;
+        let k_t = self.ratio_product;
+        let mut price: Option<Decimal> = None;
+        let mut lowest = |p: Decimal| {
+            price = Some(match price {
+                Some(q) if q <= p => q,
+                _ => p,
+            })
+        };
+        if c.vwap_days > 0 {
+            let sum: Decimal = (i - c.vwap_days..i)
+                .map(|r| Market::scaled(bars[r].vwap, self.market.lookback_factor(k_t, r)))
+                .sum();
+            lowest(c.discount * sum / Decimal::from(c.vwap_days as u64));
+        }
+        if c.prior_bid {
+            lowest(Market::scaled(
+                bars[i - 1].bid,
+                self.market.lookback_factor(k_t, i - 1),
+            ));
+        }
+        if let Some(f) = self.fixed_price {
+            lowest(f);
+        }
+        let price = price?;
+        Some(match self.floor {
+            Some(f) if price < f => f,
+            _ => price,
+        })
+    }
+
+    fn headroom(&self) -> i128 {
+        self.authorized as i128
+            - self.outstanding as i128
+            - self.reserved.iter().map(|&r| r as i128).sum::<i128>()
+    }
+
+    /// Step 3: the conversion price, then the policy's sale and conversion.
+    fn trade<O: Observer>(
+        &mut self,
+        date: NaiveDate,
+        i: usize,
+        obs: &mut O,
+    ) -> Result<DayFlow, ModelError> {
+        let mut flow = DayFlow::default();
+        let par = self.s.company.par_value;
+        let Some(computed) = self.computed_price(i) else {
+            return Ok(flow);
+        };
+        let price = if computed < par {
+            obs.event(Event {
+                date,
+                kind: EventKind::ParFloor { computed },
+                note: None,
+                amount: None,
+                shares: None,
+                price: Some(par),
+            });
+            par
+        } else {
+            computed
+        };
+        flow.price = Some(price);
+        if self.s.holder.policy == Policy::Hold {
+            return Ok(flow);
+        }
+
+        // Sell first: min(held, floor(sell_share × volume)) at the day's VWAP.
+        let bar = &self.market.bars[i];
+        let want = (self.s.holder.sell_share * bar.volume).floor();
+        let sell = u64::try_from(want).unwrap_or(u64::MAX).min(self.holder);
+        if sell > 0 {
+            let proceeds = value_of(sell, bar.vwap)
+                .ok_or_else(|| Self::overflow(date, None, "sale proceeds"))?;
+            self.holder -= sell;
+            self.sold_total += sell;
+            self.proceeds_total += proceeds;
+            flow.sold = sell;
+            flow.proceeds = proceeds;
+            obs.event(Event {
+                date,
+                kind: EventKind::Sale,
+                note: None,
+                amount: Some(proceeds),
+                shares: Some(sell as i128),
+                price: Some(bar.vwap),
+            });
+        }
+
+        // Then convert: one budget across notes (MODEL.md §9).
+        let mut capacity: Vec<(usize, Shares)> = Vec::with_capacity(self.order.len());
+        let mut total: Shares = 0;
+        for &idx in &self.order {
+            let book = &self.books[idx];
+            let n = shares_for(book.value_at(date), price).ok_or_else(|| {
+                Self::overflow(date, Some(&book.terms.id), "conversion share count")
+            })?;
+            if n > 0 {
+                capacity.push((idx, n));
+                total = total
+                    .checked_add(n)
+                    .ok_or_else(|| Self::overflow(date, None, "conversion share count"))?;
+            }
+        }
+        if total == 0 {
+            return Ok(flow);
+        }
+        let room = cap_room(self.s.conversion.cap, self.outstanding, self.holder)
+            .ok_or_else(|| Self::overflow(date, None, "ownership cap"))?;
+        if room <= 0 {
+            obs.event(Event {
+                date,
+                kind: EventKind::CapBlocked {
+                    outstanding: self.outstanding,
+                    held: self.holder,
+                },
+                note: None,
+                amount: None,
+                shares: Some(room),
+                price: Some(price),
+            });
+            return Ok(flow);
+        }
+        let mut n = (total as i128).min(room);
+        if let Some(limit) = self.s.holder.daily_limit {
+            let by_limit = shares_for(limit, price).unwrap_or(u64::MAX);
+            n = n.min(by_limit as i128);
+        }
+        let headroom = self.headroom();
+        if n > headroom {
+            let cut = n - headroom.max(0);
+            if self.s.conversion.on_shortfall == OnShortfall::Error {
+                return Err(ModelError::Shortfall {
+                    date,
+                    wanted: n as u64,
+                    headroom,
+                });
+            }
+            obs.event(Event {
+                date,
+                kind: EventKind::Shortfall {
+                    wanted: n as u64,
+                    headroom,
+                },
+                note: None,
+                amount: Some(value_of(cut as u64, price).unwrap_or(Decimal::MAX)),
+                shares: Some(cut),
+                price: Some(price),
+            });
+            n = headroom.max(0);
+        }
+        let n = n as u64;
+        let mut left = n;
+        let apply = self.s.conversion.apply;
+        for (idx, cap) in capacity {
+            if left == 0 {
+                break;
+            }
+            let take = cap.min(left);
+            left -= take;
+            let amount = value_of(take, price).ok_or_else(|| {
+                Self::overflow(date, Some(&self.books[idx].terms.id), "conversion amount")
+            })?;
+            let taken = self.books[idx].convert(date, amount, apply);
+            flow.amount += amount;
+            obs.event(Event {
+                date,
+                kind: EventKind::Conversion {
+                    interest: taken.interest,
+                    principal: taken.principal,
+                },
+                note: Some(idx),
+                amount: Some(amount),
+                shares: Some(take as i128),
+                price: Some(price),
+            });
+        }
+        if n > 0 {
+            let overflow = || Self::overflow(date, None, "shares outstanding");
+            self.outstanding = self.outstanding.checked_add(n).ok_or_else(overflow)?;
+            self.holder = self.holder.checked_add(n).ok_or_else(overflow)?;
+            self.issued_total = self.issued_total.checked_add(n).ok_or_else(overflow)?;
+            self.converted_total += flow.amount;
+            self.last_conversion = Some(date);
+            flow.converted = n;
+        }
+        Ok(flow)
+    }
+
+    /// The $1.00 tracker on the day's closing bid (MODEL.md §7, §9).
+    fn bid_tracker<O: Observer>(&mut self, date: NaiveDate, i: usize, obs: &mut O) {
+        let bid = self.market.bars[i].bid;
+        let t = &mut self.bid;
+        let event = if bid < Decimal::ONE {
+            t.below += 1;
+            t.above = 0;
+            if !t.deficient && t.below == BID_DAYS_TO_DEFICIENCY {
+                t.deficient = true;
+                Some(EventKind::BidDeficiency {
+                    deadline: date + Duration::days(BID_COMPLIANCE_PERIOD_DAYS),
+                })
+            } else {
+                None
+            }
+        } else {
+            t.above += 1;
+            t.below = 0;
+            if t.deficient && t.above == BID_DAYS_TO_COMPLIANCE {
+                t.deficient = false;
+                Some(EventKind::BidCompliance)
+            } else {
+                None
+            }
+        };
+        if let Some(kind) = event {
+            obs.event(Event {
+                date,
+                kind,
+                note: None,
+                amount: None,
+                shares: None,
+                price: Some(bid),
+            });
+        }
+    }
+
+    /// Step 4: the day's row.
+    fn row(&self, date: NaiveDate, i: usize, flow: &DayFlow) -> DayRow {
+        let bar = &self.market.bars[i];
+        let mut principal = Decimal::ZERO;
+        let mut accrued = Decimal::ZERO;
+        let mut note_principal = vec![Decimal::ZERO; self.books.len()];
+        for &idx in &self.order {
+            let b = &self.books[idx];
+            principal += b.principal;
+            accrued += b.accrued_at(date);
+            note_principal[idx] = b.principal;
+        }
+        let o = Decimal::from(self.outstanding);
+        let start = Decimal::from(self.s.company.outstanding);
+        // 1 − (start ÷ ratios) ÷ outstanding, with one division (MODEL.md §9).
+        let dilution = Decimal::ONE - start / (o * Decimal::from(self.ratio_product as u64));
+        DayRow {
+            date,
+            close: bar.close,
+            vwap: bar.vwap,
+            volume: bar.volume,
+            bid: bar.bid,
+            conversion_price: flow.price,
+            shares_converted: flow.converted,
+            amount_converted: flow.amount,
+            holder_sold: flow.sold,
+            holder_proceeds: flow.proceeds,
+            holder_shares: self.holder,
+            outstanding: self.outstanding,
+            holder_pct: Decimal::from(self.holder) / o,
+            issued_total: self.issued_total,
+            dilution_pct: dilution,
+            principal_outstanding: principal,
+            accrued_interest: accrued,
+            cash_paid: self.cash_paid,
+            headroom: self.headroom(),
+            authorized: self.authorized,
+            note_principal,
+            converted_total: self.converted_total,
+        }
+    }
+
+    /// The finished simulation: notes, rows, events and totals at `end`.
+    pub fn finish(self, rec: Recorder) -> Simulation {
+        let end = self.s.end;
+        let n_scenario = self.s.notes.len();
+        let mut t = Totals {
+            outstanding_start: self.s.company.outstanding,
+            outstanding_end: self.outstanding,
+            holder_shares_end: self.holder,
+            authorized_end: self.authorized,
+            headroom_end: self.headroom(),
+            cash_paid: self.cash_paid,
+            amount_converted: self.converted_total,
+            shares_issued: self.issued_total,
+            holder_shares_sold: self.sold_total,
+            holder_sale_proceeds: self.proceeds_total,
+            tranche_ids_closed: self.tranches_closed.clone(),
+            tranche_ids_skipped: self.tranches_skipped.clone(),
+            last_conversion_date: self.last_conversion,
+            trading_days: self.trading_days,
+            peak_holder_pct: self.peak.0,
+            peak_holder_pct_date: self.peak.1,
+            ..Totals::default()
+        };
+        let mut notes = Vec::with_capacity(self.books.len());
+        let mut all_closed = true;
+        let mut last_close: Option<NaiveDate> = None;
+        for (idx, book) in self.books.into_iter().enumerate() {
+            let issued = self.issued[idx];
+            let (principal_out, interest_out, unbooked) = if issued && book.open {
+                all_closed = false;
+                let unbooked = book.unbooked(end);
+                (book.principal, book.accrued + unbooked, unbooked)
+            } else {
+                (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO)
+            };
+            if issued {
+                let l = &book.ledger;
+                t.principal_issued += l.issued;
+                t.principal_paid_cash += l.principal_paid_cash;
+                t.principal_converted += l.principal_converted;
+                t.principal_outstanding += principal_out;
+                t.interest_accrued += l.interest_accrued + unbooked;
+                t.interest_paid_cash += l.interest_paid_cash;
+                t.interest_converted += l.interest_converted;
+                t.interest_outstanding += interest_out;
+                t.interest_rounding += l.rounding;
+                if let Some(c) = self.closed_on[idx] {
+                    last_close = last_close.max(Some(c));
+                }
+            }
+            let schedule = contractual_schedule(&book.terms);
+            notes.push(NoteRecord {
+                from_tranche: idx >= n_scenario,
+                issued,
+                ledger: book.ledger,
+                principal_outstanding: principal_out,
+                interest_outstanding: interest_out,
+                closed_on: self.closed_on[idx],
+                schedule,
+                terms: book.terms,
+            });
+        }
+        t.notes_closed_date = if all_closed { last_close } else { None };
+        Simulation {
+            notes,
+            days: rec.days,
+            events: rec.events,
+            totals: t,
+        }
+    }
+}

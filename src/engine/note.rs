@@ -1,0 +1,366 @@
+//! One note's ledger: principal, accrued interest, the accrual clock, the schedule,
+//! and every dollar that leaves it (cash, conversion, rounding). MODEL.md §1-3, §9.
+//!
+//! Conservation holds by construction at every step:
+//! issued = principal paid in cash + principal converted + principal outstanding;
+//! interest accrued = paid in cash + converted + still accrued + rounding.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::money::round_cent;
+use crate::terms::{Apply, NoteTerms, Prepayment, Repayment, level_payment};
+
+/// Where a note's money went, cumulatively.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ledger {
+    pub issued: Decimal,
+    pub principal_paid_cash: Decimal,
+    pub principal_converted: Decimal,
+    /// Interest booked so far (accrual up to the note's last event).
+    pub interest_accrued: Decimal,
+    pub interest_paid_cash: Decimal,
+    pub interest_converted: Decimal,
+    /// principal + accrued − cash at closing (|rounding| ≤ 0.005).
+    pub rounding: Decimal,
+}
+
+/// A scheduled payment as made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Payment {
+    /// 1-based installment number (a bullet's maturity is 1).
+    pub seq: u32,
+    pub opening_principal: Decimal,
+    pub cash: Decimal,
+    pub interest: Decimal,
+    pub principal: Decimal,
+    pub rounding: Decimal,
+    /// The level payment in force (amortizing notes).
+    pub level: Option<Decimal>,
+    /// The payment closed the note.
+    pub closed: bool,
+}
+
+/// The parts of a conversion amount.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Taken {
+    pub interest: Decimal,
+    pub principal: Decimal,
+}
+
+/// A live note.
+#[derive(Debug, Clone)]
+pub struct NoteBook {
+    pub terms: NoteTerms,
+    /// Scheduled payment dates (installments, or the one maturity).
+    pub dates: Vec<NaiveDate>,
+    /// Index into `dates` of the next payment.
+    pub next: usize,
+    pub principal: Decimal,
+    /// Interest booked and not yet paid or converted (can be −0.005 after a payment
+    /// rounded up: the remainder is carried, MODEL.md §1).
+    pub accrued: Decimal,
+    /// Interest has been booked up to this date.
+    pub since: NaiveDate,
+    pub level: Option<Decimal>,
+    /// A conversion has touched the note since its last installment (`reamortize`).
+    pub touched: bool,
+    pub open: bool,
+    pub ledger: Ledger,
+    /// principal × rate, cached: it changes only when the principal does.
+    principal_rate: Decimal,
+}
+
+impl NoteBook {
+    /// A note at its issue: interest runs from the issue date.
+    pub fn new(terms: NoteTerms) -> NoteBook {
+        let dates = terms.payment_dates();
+        let level = terms.level_payment();
+        NoteBook {
+            principal: terms.principal,
+            principal_rate: terms.principal * terms.rate,
+            since: terms.issue,
+            ledger: Ledger {
+                issued: terms.principal,
+                ..Ledger::default()
+            },
+            dates,
+            next: 0,
+            accrued: Decimal::ZERO,
+            level,
+            touched: false,
+            open: true,
+            terms,
+        }
+    }
+
+    /// The final payment date.
+    pub fn maturity(&self) -> NaiveDate {
+        *self.dates.last().unwrap_or(&self.terms.issue)
+    }
+
+    /// The next scheduled payment date, if any is left.
+    pub fn next_date(&self) -> Option<NaiveDate> {
+        if self.open {
+            self.dates.get(self.next).copied()
+        } else {
+            None
+        }
+    }
+
+    /// Interest run since the last event and not booked (simple interest on the
+    /// principal, end to end over the period: MODEL.md §2).
+    pub fn unbooked(&self, t: NaiveDate) -> Decimal {
+        if t <= self.since || self.principal_rate.is_zero() {
+            return Decimal::ZERO;
+        }
+        self.terms
+            .day_count
+            .year_fraction(self.since, t)
+            .of(self.principal_rate)
+    }
+
+    /// Interest accrued as of `t`: booked plus unbooked.
+    pub fn accrued_at(&self, t: NaiveDate) -> Decimal {
+        self.accrued + self.unbooked(t)
+    }
+
+    /// Principal and interest as of `t`: what a conversion could take.
+    pub fn value_at(&self, t: NaiveDate) -> Decimal {
+        self.principal + self.accrued_at(t)
+    }
+
+    /// Cuts the accrual period at `t` (a note's own event).
+    pub fn book_to(&mut self, t: NaiveDate) {
+        let add = self.unbooked(t);
+        self.accrued += add;
+        self.ledger.interest_accrued += add;
+        if t > self.since {
+            self.since = t;
+        }
+    }
+
+    fn set_principal(&mut self, p: Decimal) {
+        self.principal = p;
+        self.principal_rate = p * self.terms.rate;
+    }
+
+    /// Makes the payment due on `t` (which must be `next_date()`), MODEL.md §3, §9.
+    pub fn pay_scheduled(&mut self, t: NaiveDate) -> Payment {
+        debug_assert_eq!(self.next_date(), Some(t));
+        self.book_to(t);
+        let seq = self.next as u32 + 1;
+        let opening = self.principal;
+        let last = self.next + 1 == self.dates.len();
+        self.next += 1;
+        let Repayment::Amortizing { prepayment, .. } = self.terms.repayment else {
+            return self.close(seq, opening, None);
+        };
+        if prepayment == Prepayment::Reamortize && self.touched {
+            let left = (self.dates.len() - (seq as usize - 1)) as u32;
+            if let Some(a) = level_payment(self.principal, self.terms.rate, left) {
+                self.level = Some(a);
+            }
+        }
+        self.touched = false;
+        let level = self.level.unwrap_or(Decimal::ZERO);
+        if last {
+            return self.close(seq, opening, Some(level));
+        }
+        let interest = level.min(round_cent(self.accrued).max(Decimal::ZERO));
+        let principal = (level - interest).min(self.principal);
+        if principal == self.principal {
+            // The principal part is all that is left: this installment closes the note.
+            return self.close(seq, opening, Some(level));
+        }
+        self.accrued -= interest;
+        self.set_principal(self.principal - principal);
+        self.ledger.interest_paid_cash += interest;
+        self.ledger.principal_paid_cash += principal;
+        Payment {
+            seq,
+            opening_principal: opening,
+            cash: interest + principal,
+            interest,
+            principal,
+            rounding: Decimal::ZERO,
+            level: Some(level),
+            closed: false,
+        }
+    }
+
+    /// Closes the note: cash = round_cent(principal + accrued); the principal is
+    /// paid exactly; interest = cash − principal; the sub-cent rest is `rounding`.
+    fn close(&mut self, seq: u32, opening: Decimal, level: Option<Decimal>) -> Payment {
+        let owed = self.principal + self.accrued;
+        let cash = round_cent(owed);
+        let principal = self.principal;
+        let interest = cash - principal;
+        let rounding = owed - cash;
+        self.ledger.principal_paid_cash += principal;
+        self.ledger.interest_paid_cash += interest;
+        self.ledger.rounding += rounding;
+        self.set_principal(Decimal::ZERO);
+        self.accrued = Decimal::ZERO;
+        self.open = false;
+        Payment {
+            seq,
+            opening_principal: opening,
+            cash,
+            interest,
+            principal,
+            rounding,
+            level,
+            closed: true,
+        }
+    }
+
+    /// Converts `amount` (= shares × price, at most `value_at(t)`) on `t`.
+    pub fn convert(&mut self, t: NaiveDate, amount: Decimal, apply: Apply) -> Taken {
+        self.book_to(t);
+        let (interest, principal) = match apply {
+            Apply::InterestFirst => {
+                let i = self.accrued.max(Decimal::ZERO).min(amount);
+                (i, amount - i)
+            }
+            Apply::PrincipalFirst => {
+                let p = self.principal.min(amount);
+                (amount - p, p)
+            }
+        };
+        self.accrued -= interest;
+        self.set_principal(self.principal - principal);
+        self.ledger.interest_converted += interest;
+        self.ledger.principal_converted += principal;
+        self.touched = true;
+        Taken {
+            interest,
+            principal,
+        }
+    }
+}
+
+/// The contractual schedule of a note as if nothing converted (amortization.csv).
+pub fn contractual_schedule(terms: &NoteTerms) -> Vec<(NaiveDate, Payment)> {
+    let mut book = NoteBook::new(terms.clone());
+    let mut rows = Vec::with_capacity(book.dates.len());
+    while let Some(t) = book.next_date() {
+        rows.push((t, book.pay_scheduled(t)));
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::daycount::DayCount;
+    use rust_decimal_macros::dec;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn amortizing(issue: &str, first: &str, prepayment: Prepayment) -> NoteTerms {
+        NoteTerms {
+            id: "a".into(),
+            principal: dec!(3359538.57),
+            issue: d(issue),
+            rate: dec!(0.12),
+            day_count: DayCount::Thirty360,
+            repayment: Repayment::Amortizing {
+                installments: 36,
+                first_payment: d(first),
+                prepayment,
+            },
+            parts: vec![],
+        }
+    }
+
+    #[test]
+    fn first_installment_of_the_8k_note_carries_45_days_of_interest() {
+        let rows =
+            contractual_schedule(&amortizing("2017-11-30", "2018-01-15", Prepayment::Shorten));
+        let (date, first) = &rows[0];
+        assert_eq!(*date, d("2018-01-15"));
+        assert_eq!(first.interest, dec!(50393.08));
+        assert_eq!(first.principal, dec!(61191.67));
+        assert_eq!(first.cash, dec!(111584.75));
+    }
+
+    #[test]
+    fn last_installment_of_the_8k_note_absorbs_the_stub() {
+        let rows =
+            contractual_schedule(&amortizing("2017-11-30", "2018-01-15", Prepayment::Shorten));
+        assert_eq!(rows.len(), 36);
+        let (date, last) = rows.last().unwrap();
+        assert_eq!(*date, d("2020-12-15"));
+        assert_eq!(last.cash, dec!(135380.62));
+        assert!(last.closed);
+    }
+
+    #[test]
+    fn a_bullet_at_12_pct_for_one_30_360_year_pays_113722_55() {
+        let terms = NoteTerms {
+            id: "b".into(),
+            principal: dec!(947687.94),
+            issue: d("2017-11-30"),
+            rate: dec!(0.12),
+            day_count: DayCount::Thirty360,
+            repayment: Repayment::Bullet {
+                maturity: d("2018-11-30"),
+            },
+            parts: vec![],
+        };
+        let rows = contractual_schedule(&terms);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].1.interest, dec!(113722.55));
+        // 947,687.94 × 12% = 113,722.5528: the 0.28 cent left is the rounding line.
+        assert_eq!(rows[0].1.rounding, dec!(0.0028));
+    }
+
+    #[test]
+    fn conversion_takes_interest_first_then_principal() {
+        let mut n = NoteBook::new(amortizing("2017-11-30", "2018-01-15", Prepayment::Shorten));
+        let taken = n.convert(d("2017-12-30"), dec!(40000), Apply::InterestFirst);
+        // 30 days of 30/360 at 12% on 3,359,538.57 = 33,595.3857.
+        assert_eq!(taken.interest, dec!(33595.3857));
+        assert_eq!(taken.principal, dec!(6404.6143));
+        assert_eq!(n.accrued, dec!(0));
+    }
+
+    #[test]
+    fn conversion_principal_first_leaves_interest_accrued() {
+        let mut n = NoteBook::new(amortizing("2017-11-30", "2018-01-15", Prepayment::Shorten));
+        let taken = n.convert(d("2017-12-30"), dec!(40000), Apply::PrincipalFirst);
+        assert_eq!(taken.principal, dec!(40000));
+        assert_eq!(n.accrued, dec!(33595.3857));
+    }
+
+    #[test]
+    fn reamortize_recomputes_the_level_payment_after_a_conversion() {
+        let mut n = NoteBook::new(amortizing(
+            "2017-12-15",
+            "2018-01-15",
+            Prepayment::Reamortize,
+        ));
+        n.pay_scheduled(d("2018-01-15"));
+        n.convert(d("2018-01-20"), dec!(1000000), Apply::PrincipalFirst);
+        let p = n.principal + dec!(0);
+        let pay = n.pay_scheduled(d("2018-02-15"));
+        assert_eq!(pay.level, level_payment(p, dec!(0.12), 35));
+        assert!(pay.level.unwrap() < dec!(111584.75));
+    }
+
+    #[test]
+    fn shorten_keeps_the_level_payment_and_ends_sooner() {
+        let mut n = NoteBook::new(amortizing("2017-12-15", "2018-01-15", Prepayment::Shorten));
+        n.convert(d("2018-01-02"), dec!(3000000), Apply::PrincipalFirst);
+        let mut paid = 0;
+        while let Some(t) = n.next_date() {
+            let pay = n.pay_scheduled(t);
+            paid += 1;
+            assert!(pay.cash <= dec!(111584.75) || pay.closed);
+        }
+        assert!(paid < 36, "{paid}");
+    }
+}
