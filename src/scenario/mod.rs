@@ -3,6 +3,7 @@
 //! Paths inside a scenario are relative to the scenario file.
 
 pub mod raw;
+pub mod tables;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,10 @@ pub struct Scenario {
     pub tranches: Vec<Tranche>,
     pub actions: Vec<Action>,
     pub holders: Vec<NamedHolder>,
+    /// `[split]` as written (the `split` command validates it).
+    pub split: Option<tables::RawSplitTable>,
+    /// `[simulate]` as written (the `simulate` command validates it).
+    pub simulate: Option<tables::RawSimulateTable>,
 }
 
 impl Scenario {
@@ -405,6 +410,8 @@ fn compile(raw: RawScenario, path: &Path) -> Result<Scenario, InputError> {
             tranches,
             actions,
             holders,
+            split: raw.split,
+            simulate: raw.simulate,
         }),
         1 => Err(p.found.remove(0)),
         _ => Err(InputError::Many(p.found)),

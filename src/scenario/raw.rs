@@ -140,6 +140,10 @@ pub struct RawScenario {
     pub actions: Vec<RawAction>,
     #[serde(default)]
     pub holders: Vec<RawNamedHolder>,
+    #[serde(default)]
+    pub split: Option<super::tables::RawSplitTable>,
+    #[serde(default)]
+    pub simulate: Option<super::tables::RawSimulateTable>,
 }
 
 /// Inherited by every note and tranche.

@@ -18,7 +18,8 @@ pub struct Printed {
     pub stderr: Vec<String>,
 }
 
-/// Runs one command.
+/// Runs one command. Each command that has more than a few lines lives in its own
+/// file under `app/`.
 pub fn run(cli: Cli) -> Result<Printed, Error> {
     match cli.command {
         Command::Run(a) => run_scenario(a),
