@@ -102,7 +102,10 @@ pub struct Engine<'a> {
     tranches_closed: Vec<String>,
     tranches_skipped: Vec<String>,
     last_conversion: Option<NaiveDate>,
-    peak: (Decimal, Option<NaiveDate>),
+    /// The peak holder fraction as (held, outstanding, date): compared by
+    /// cross-multiplication so that no division runs per day.
+    peak: (Shares, Shares, Option<NaiveDate>),
+    shortfall_days: usize,
     trading_days: usize,
     bid: BidTracker,
 }
@@ -144,7 +147,8 @@ impl<'a> Engine<'a> {
             tranches_closed: Vec::new(),
             tranches_skipped: Vec::new(),
             last_conversion: None,
-            peak: (Decimal::ZERO, None),
+            peak: (0, 1, None),
+            shortfall_days: 0,
             trading_days: 0,
             bid: BidTracker::default(),
         }
@@ -206,13 +210,13 @@ impl<'a> Engine<'a> {
                 let flow = self.trade(date, i, obs)?;
                 self.bid_tracker(date, i, obs);
                 self.trading_days += 1;
+                let (h, o) = (self.holder as u128, self.outstanding as u128);
+                if self.peak.2.is_none() || h * self.peak.1 as u128 > self.peak.0 as u128 * o {
+                    self.peak = (self.holder, self.outstanding, Some(date));
+                }
                 obs.trading_day(i, date, self.outstanding, self.market.bars[i].close);
                 if O::FULL {
-                    let row = self.row(date, i, &flow);
-                    if row.holder_pct > self.peak.0 || self.peak.1.is_none() {
-                        self.peak = (row.holder_pct, Some(date));
-                    }
-                    obs.row(row);
+                    obs.row(self.row(date, i, &flow));
                 }
             }
         }
@@ -565,6 +569,7 @@ impl<'a> Engine<'a> {
                 price: Some(price),
             });
             n = headroom.max(0);
+            self.shortfall_days += 1;
         }
         let n = n as u64;
         let mut left = n;
@@ -683,10 +688,9 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// The finished simulation: notes, rows, events and totals at `end`.
-    pub fn finish(self, rec: Recorder) -> Simulation {
-        let end = self.s.end;
-        let n_scenario = self.s.notes.len();
+    /// The totals at `end`, without consuming the engine (Monte Carlo reads these
+    /// per path).
+    pub fn totals(&self) -> Totals {
         let mut t = Totals {
             outstanding_start: self.s.company.outstanding,
             outstanding_end: self.outstanding,
@@ -702,22 +706,19 @@ impl<'a> Engine<'a> {
             tranche_ids_skipped: self.tranches_skipped.clone(),
             last_conversion_date: self.last_conversion,
             trading_days: self.trading_days,
-            peak_holder_pct: self.peak.0,
-            peak_holder_pct_date: self.peak.1,
+            shortfall_days: self.shortfall_days,
+            peak_holder_pct: Decimal::from(self.peak.0) / Decimal::from(self.peak.1.max(1)),
+            peak_holder_pct_date: self.peak.2,
             ..Totals::default()
         };
-        let mut notes = Vec::with_capacity(self.books.len());
         let mut all_closed = true;
         let mut last_close: Option<NaiveDate> = None;
-        for (idx, book) in self.books.into_iter().enumerate() {
+        for (idx, book) in self.books.iter().enumerate() {
             let issued = self.issued[idx];
-            let (principal_out, interest_out, unbooked) = if issued && book.open {
+            let (principal_out, interest_out, unbooked) = self.outstanding_at_end(idx);
+            if issued && book.open {
                 all_closed = false;
-                let unbooked = book.unbooked(end);
-                (book.principal, book.accrued + unbooked, unbooked)
-            } else {
-                (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO)
-            };
+            }
             if issued {
                 let l = &book.ledger;
                 t.principal_issued += l.issued;
@@ -733,24 +734,47 @@ impl<'a> Engine<'a> {
                     last_close = last_close.max(Some(c));
                 }
             }
+        }
+        t.notes_closed_date = if all_closed { last_close } else { None };
+        t
+    }
+
+    /// A note's (principal, interest incl. unbooked, unbooked interest) at `end`.
+    fn outstanding_at_end(&self, idx: usize) -> (Decimal, Decimal, Decimal) {
+        let book = &self.books[idx];
+        if self.issued[idx] && book.open {
+            let unbooked = book.unbooked(self.s.end);
+            (book.principal, book.accrued + unbooked, unbooked)
+        } else {
+            (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO)
+        }
+    }
+
+    /// The finished simulation: notes, rows, events and totals at `end`.
+    pub fn finish(self, rec: Recorder) -> Simulation {
+        let totals = self.totals();
+        let n_scenario = self.s.notes.len();
+        let mut notes = Vec::with_capacity(self.books.len());
+        for idx in 0..self.books.len() {
+            let (principal_out, interest_out, _) = self.outstanding_at_end(idx);
+            let book = &self.books[idx];
             let schedule = contractual_schedule(&book.terms);
             notes.push(NoteRecord {
                 from_tranche: idx >= n_scenario,
-                issued,
-                ledger: book.ledger,
+                issued: self.issued[idx],
+                ledger: book.ledger.clone(),
                 principal_outstanding: principal_out,
                 interest_outstanding: interest_out,
                 closed_on: self.closed_on[idx],
                 schedule,
-                terms: book.terms,
+                terms: book.terms.clone(),
             });
         }
-        t.notes_closed_date = if all_closed { last_close } else { None };
         Simulation {
             notes,
             days: rec.days,
             events: rec.events,
-            totals: t,
+            totals,
         }
     }
 }

@@ -162,6 +162,8 @@ pub struct Totals {
     pub last_conversion_date: Option<NaiveDate>,
     pub notes_closed_date: Option<NaiveDate>,
     pub trading_days: usize,
+    /// Trading days on which a conversion was cut to the authorized headroom.
+    pub shortfall_days: usize,
 }
 
 /// A finished run.
