@@ -14,4 +14,5 @@ pub mod market;
 pub mod money;
 pub mod report;
 pub mod scenario;
+pub mod simulate;
 pub mod terms;

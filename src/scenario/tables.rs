@@ -16,7 +16,24 @@ pub struct RawSplitTable {
     pub price: Option<Dec>,
 }
 
-/// `[simulate]`: defaults for `dilution simulate`.
+/// `[simulate]`: defaults for `dilution simulate`; a command-line flag wins over
+/// the key of the same name. Validated by `simulate::params`, which names the key
+/// in its errors (so signed integers here: a negative block is reported by us, in
+/// our words, rather than by serde).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct RawSimulateTable {}
+pub struct RawSimulateTable {
+    /// "gbm" or "bootstrap".
+    pub model: Option<String>,
+    /// The seed of every path's random stream.
+    pub seed: Option<i64>,
+    /// GBM: annual drift μ (E[S_T] = S_0·e^{μT}), e.g. "-0.5".
+    pub drift: Option<Dec>,
+    /// GBM: annual volatility σ, e.g. "0.8".
+    pub volatility: Option<Dec>,
+    /// Bootstrap: block length in trading days.
+    pub block: Option<i64>,
+    /// Price impact: the next day's log price falls by `impact` × (shares the
+    /// holder sold ÷ the day's volume). 0 (off) by default.
+    pub impact: Option<Dec>,
+}

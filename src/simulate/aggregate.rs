@@ -1,0 +1,201 @@
+//! Aggregation as the paths go, in memory that does not grow with their number:
+//! per date, a `LogHistogram` of shares outstanding and one of the close; per
+//! total, a `LogHistogram`, an exact sum (for the mean) and the count of paths that
+//! exhausted the authorized shares. Percentiles are nearest-rank, to within
+//! `histogram::RELATIVE_ERROR` (0.2%); see `histogram`.
+//!
+//! Everything merges exactly (integer counts, exact decimal sums), so the result is
+//! the same for any number of threads.
+//!
+//! Pure: no I/O.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::engine::Totals;
+
+use super::histogram::LogHistogram;
+use super::quantize::to_f64;
+
+/// The percentiles reported everywhere.
+pub const PERCENTILES: [(u32, f64); 5] = [(5, 0.05), (25, 0.25), (50, 0.50), (75, 0.75), (95, 0.95)];
+
+/// One path's outcome: a row of paths.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathOutcome {
+    /// 0-based; the path's random stream is (seed, index).
+    pub index: u64,
+    pub totals: Totals,
+    /// The last close of the window, as the engine read it.
+    pub close_end: Decimal,
+    /// With `on_shortfall = "error"`: the date the engine stopped at.
+    pub stopped_on: Option<NaiveDate>,
+    /// Engine runs until the price impact was consistent (1 without impact).
+    pub runs: u32,
+}
+
+impl PathOutcome {
+    /// Calendar days from `start` until every note was gone, if they all were.
+    pub fn days_to_notes_closed(&self, start: NaiveDate) -> Option<i64> {
+        self.totals
+            .notes_closed_date
+            .map(|d| (d - start).num_days())
+    }
+
+    /// The conversions ran into the authorized count: a conversion was cut to the
+    /// headroom, the engine stopped for it, or no headroom is left at the end.
+    pub fn exhausted_authorized(&self) -> bool {
+        self.totals.shortfall_days > 0 || self.stopped_on.is_some() || self.totals.headroom_end <= 0
+    }
+}
+
+/// How a total is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Shares,
+    Money,
+    Fraction,
+    Count,
+    Price,
+    /// Calendar days; +∞ (never) is written as null.
+    Days,
+}
+
+/// The totals summarised in summary.json, in its order.
+pub const METRICS: [(&str, Unit); 10] = [
+    ("outstanding_end", Unit::Shares),
+    ("shares_issued", Unit::Shares),
+    ("holder_sale_proceeds", Unit::Money),
+    ("cash_paid", Unit::Money),
+    ("principal_converted", Unit::Money),
+    ("days_to_notes_closed", Unit::Days),
+    ("peak_holder_pct", Unit::Fraction),
+    ("shortfall_days", Unit::Count),
+    ("tranches_closed", Unit::Count),
+    ("close_end", Unit::Price),
+];
+
+/// A path's value of each metric: exact (for the mean) where there is one, and as
+/// `f64` for the histogram. `days_to_notes_closed` is +∞ when the notes outlive
+/// the window.
+fn metric_values(o: &PathOutcome, start: NaiveDate) -> [(Option<Decimal>, f64); 10] {
+    let t = &o.totals;
+    let exact = |d: Decimal| (Some(d), to_f64_any(d));
+    let shares = |n: u64| (Some(Decimal::from(n)), n as f64);
+    [
+        shares(t.outstanding_end),
+        shares(t.shares_issued),
+        exact(t.holder_sale_proceeds),
+        exact(t.cash_paid),
+        exact(t.principal_converted),
+        match o.days_to_notes_closed(start) {
+            Some(d) => (Some(Decimal::from(d)), d as f64),
+            None => (None, f64::INFINITY),
+        },
+        exact(t.peak_holder_pct),
+        shares(t.shortfall_days as u64),
+        shares(t.tranche_ids_closed.len() as u64),
+        exact(o.close_end),
+    ]
+}
+
+/// Any decimal as `f64` (long mantissas included).
+fn to_f64_any(d: Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    if d.scale() <= 22 && d.mantissa().unsigned_abs() < (1u128 << 53) {
+        to_f64(d)
+    } else {
+        d.to_f64().unwrap_or(f64::NAN)
+    }
+}
+
+/// Per-date histograms for the percentiles.csv and the fan chart.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DayAggregate {
+    pub outstanding: Vec<LogHistogram>,
+    pub close: Vec<LogHistogram>,
+}
+
+impl DayAggregate {
+    pub fn new(days: usize) -> DayAggregate {
+        DayAggregate {
+            outstanding: vec![LogHistogram::new(); days],
+            close: vec![LogHistogram::new(); days],
+        }
+    }
+
+    /// Adds `n` paths stored path-major (`outstanding[p·days + t]`). Walking date by
+    /// date keeps each date's histograms in cache while its `n` values go in.
+    pub fn add_paths(&mut self, n: usize, outstanding: &[u64], close: &[f64]) {
+        let days = self.outstanding.len();
+        for t in 0..days {
+            let (ho, hc) = (&mut self.outstanding[t], &mut self.close[t]);
+            for p in 0..n {
+                ho.add(outstanding[p * days + t] as f64);
+                hc.add(close[p * days + t]);
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: &DayAggregate) {
+        for (a, b) in self.outstanding.iter_mut().zip(&other.outstanding) {
+            a.merge(b);
+        }
+        for (a, b) in self.close.iter_mut().zip(&other.close) {
+            a.merge(b);
+        }
+    }
+}
+
+/// The totals over every path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TotalsAggregate {
+    start: NaiveDate,
+    pub paths: u64,
+    pub histograms: Vec<LogHistogram>,
+    /// Exact sums, and how many paths each sums (`days_to_notes_closed` only
+    /// those whose notes closed).
+    pub sums: Vec<(Decimal, u64)>,
+    pub exhausted: u64,
+    pub stopped: u64,
+    pub max_runs: u32,
+}
+
+impl TotalsAggregate {
+    pub fn new(start: NaiveDate) -> TotalsAggregate {
+        TotalsAggregate {
+            start,
+            paths: 0,
+            histograms: vec![LogHistogram::new(); METRICS.len()],
+            sums: vec![(Decimal::ZERO, 0); METRICS.len()],
+            exhausted: 0,
+            stopped: 0,
+            max_runs: 0,
+        }
+    }
+
+    pub fn add(&mut self, o: &PathOutcome) {
+        self.paths += 1;
+        for (i, (exact, x)) in metric_values(o, self.start).into_iter().enumerate() {
+            self.histograms[i].add(x);
+            if let Some(d) = exact {
+                let s = &mut self.sums[i];
+                // A sum that leaves the decimal range is dropped from the mean
+                // (it is a statistic, not a ledger amount).
+                if let Some(v) = s.0.checked_add(d) {
+                    s.0 = v;
+                    s.1 += 1;
+                }
+            }
+        }
+        self.exhausted += o.exhausted_authorized() as u64;
+        self.stopped += o.stopped_on.is_some() as u64;
+        self.max_runs = self.max_runs.max(o.runs);
+    }
+
+    /// The exact mean of metric `i` over the paths that have it.
+    pub fn mean(&self, i: usize) -> Option<Decimal> {
+        let (sum, n) = self.sums[i];
+        (n > 0).then(|| sum / Decimal::from(n))
+    }
+}

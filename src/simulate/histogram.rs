@@ -1,0 +1,244 @@
+//! A log-scale histogram of non-negative values with a fixed relative resolution,
+//! for percentiles whose memory does not grow with the number of values.
+//!
+//! Bins are those of the value's IEEE-754 bits: the exponent and the top
+//! `SUB_BITS` bits of the mantissa, so every doubling is cut into 256 equal bins and
+//! a bin's width is at most 1/256 of its lower edge. A percentile is reported as the
+//! middle of its bin, clamped to the exact smallest and largest values seen: its
+//! relative error is at most 1/512 (0.2%), and it is exact when every value is the
+//! same (a zero-volatility run) or the bin holds a single distinct value.
+//!
+//! Counts are integers, so merging is exact and order-free: the result is the same
+//! whatever the number of threads or the order of the merges. Zero and +∞ (a path
+//! whose notes never close) are kept in their own counts.
+//!
+//! Memory: only the span of bins between the smallest and largest value is kept
+//! (about 256 × log2(max / min) counters), grown as values arrive.
+
+/// Mantissa bits kept: 2^8 = 256 bins per doubling.
+pub const SUB_BITS: u32 = 8;
+const SHIFT: u32 = 52 - SUB_BITS;
+
+/// The largest relative error of a reported percentile (half a bin).
+pub const RELATIVE_ERROR: f64 = 1.0 / (1u64 << (SUB_BITS + 1)) as f64;
+
+/// See the module documentation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LogHistogram {
+    /// Bin index of `counts[0]`.
+    base: i64,
+    counts: Vec<u32>,
+    zeros: u64,
+    infinite: u64,
+    total: u64,
+    /// Smallest and largest positive finite values seen.
+    min: f64,
+    max: f64,
+}
+
+fn bin(v: f64) -> i64 {
+    (v.to_bits() >> SHIFT) as i64
+}
+
+fn lower_edge(b: i64) -> f64 {
+    f64::from_bits((b as u64) << SHIFT)
+}
+
+impl LogHistogram {
+    pub fn new() -> LogHistogram {
+        LogHistogram::default()
+    }
+
+    /// The number of values added.
+    pub fn len(&self) -> u64 {
+        self.total
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// Adds one value. Negative values and NaN count as zero (no figure we histogram
+    /// can be negative; this keeps a bad value from corrupting the bins).
+    #[inline]
+    pub fn add(&mut self, v: f64) {
+        self.total += 1;
+        if v.is_nan() || v <= 0.0 {
+            self.zeros += 1;
+            return;
+        }
+        if v.is_infinite() {
+            self.infinite += 1;
+            return;
+        }
+        let b = bin(v);
+        if self.counts.is_empty() {
+            self.base = b;
+            self.counts.push(0);
+            self.min = v;
+            self.max = v;
+        } else {
+            self.min = self.min.min(v);
+            self.max = self.max.max(v);
+        }
+        let off = b - self.base;
+        if off < 0 || off >= self.counts.len() as i64 {
+            self.cover(b, b);
+        }
+        self.counts[(b - self.base) as usize] += 1;
+    }
+
+    /// Grows the span to cover bins `lo..=hi`, with slack on the side that grew so
+    /// that a drifting series of values reallocates only logarithmically often.
+    fn cover(&mut self, lo: i64, hi: i64) {
+        let len = self.counts.len() as i64;
+        let (cur_lo, cur_hi) = (self.base, self.base + len - 1);
+        if len == 0 {
+            self.base = lo;
+            self.counts = vec![0; (hi - lo + 1) as usize];
+            return;
+        }
+        let slack = (len / 2).max(16);
+        let new_lo = if lo < cur_lo { lo - slack } else { cur_lo };
+        let new_hi = if hi > cur_hi { hi + slack } else { cur_hi };
+        let mut counts = vec![0u32; (new_hi - new_lo + 1) as usize];
+        let at = (cur_lo - new_lo) as usize;
+        counts[at..at + self.counts.len()].copy_from_slice(&self.counts);
+        self.counts = counts;
+        self.base = new_lo;
+    }
+
+    /// Adds every value of `other` (exact, order-free).
+    pub fn merge(&mut self, other: &LogHistogram) {
+        if !other.counts.is_empty() {
+            let first = other.counts.iter().position(|&c| c > 0);
+            let last = other.counts.iter().rposition(|&c| c > 0);
+            if let (Some(f), Some(l)) = (first, last) {
+                let (lo, hi) = (other.base + f as i64, other.base + l as i64);
+                if self.counts.is_empty() {
+                    self.base = lo;
+                    self.counts = vec![0; (hi - lo + 1) as usize];
+                    self.min = other.min;
+                    self.max = other.max;
+                } else {
+                    if lo < self.base || hi >= self.base + self.counts.len() as i64 {
+                        self.cover(lo.min(self.base), hi.max(self.base));
+                    }
+                    self.min = self.min.min(other.min);
+                    self.max = self.max.max(other.max);
+                }
+                for b in lo..=hi {
+                    self.counts[(b - self.base) as usize] += other.counts[(b - other.base) as usize];
+                }
+            }
+        }
+        self.zeros += other.zeros;
+        self.infinite += other.infinite;
+        self.total += other.total;
+    }
+
+    /// The nearest-rank percentile `p` (0 < p ≤ 1): the smallest value with at
+    /// least ⌈p·n⌉ values at or below it, to within `RELATIVE_ERROR`. `None` when
+    /// empty; +∞ when it falls among the infinite values.
+    pub fn percentile(&self, p: f64) -> Option<f64> {
+        if self.total == 0 {
+            return None;
+        }
+        let rank = ((p * self.total as f64).ceil() as u64).clamp(1, self.total);
+        if rank <= self.zeros {
+            return Some(0.0);
+        }
+        let mut seen = self.zeros;
+        for (i, &c) in self.counts.iter().enumerate() {
+            seen += c as u64;
+            if seen >= rank {
+                let b = self.base + i as i64;
+                let mid = 0.5 * (lower_edge(b) + lower_edge(b + 1));
+                return Some(mid.clamp(self.min, self.max));
+            }
+        }
+        Some(f64::INFINITY)
+    }
+
+    /// The share of values that are +∞.
+    pub fn infinite(&self) -> u64 {
+        self.infinite
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identical_values_give_that_value_exactly_at_every_percentile() {
+        let mut h = LogHistogram::new();
+        for _ in 0..1000 {
+            h.add(0.001_42);
+        }
+        for p in [0.05, 0.25, 0.5, 0.75, 0.95] {
+            assert_eq!(h.percentile(p), Some(0.001_42));
+        }
+    }
+
+    #[test]
+    fn percentiles_of_a_known_sample_are_within_the_stated_relative_error() {
+        let mut h = LogHistogram::new();
+        let values: Vec<f64> = (1..=10_000).map(|i| 1e9 * (1.0 + i as f64 / 100.0)).collect();
+        for &v in &values {
+            h.add(v);
+        }
+        for p in [0.05, 0.25, 0.5, 0.75, 0.95] {
+            let exact = values[(p * values.len() as f64).ceil() as usize - 1];
+            let got = h.percentile(p).unwrap();
+            assert!(
+                ((got - exact) / exact).abs() <= RELATIVE_ERROR,
+                "p{p}: {got} vs {exact}"
+            );
+        }
+    }
+
+    #[test]
+    fn merging_in_any_order_gives_the_same_histogram() {
+        let parts: Vec<Vec<f64>> = vec![
+            vec![3.0, 1e-6, 5e12],
+            vec![0.0, 7.5, f64::INFINITY],
+            vec![2e3, 2e3, 1e-3],
+        ];
+        let build = |order: &[usize]| {
+            let mut all = LogHistogram::new();
+            for &i in order {
+                let mut h = LogHistogram::new();
+                for &v in &parts[i] {
+                    h.add(v);
+                }
+                all.merge(&h);
+            }
+            all
+        };
+        let a = build(&[0, 1, 2]);
+        let b = build(&[2, 0, 1]);
+        for p in [0.1, 0.3, 0.5, 0.7, 0.9, 1.0] {
+            assert_eq!(a.percentile(p), b.percentile(p));
+        }
+        assert_eq!(a.len(), 9);
+        assert_eq!(a.percentile(1.0), Some(f64::INFINITY));
+        assert_eq!(a.percentile(0.1), Some(0.0));
+    }
+
+    #[test]
+    fn an_empty_histogram_has_no_percentile() {
+        assert_eq!(LogHistogram::new().percentile(0.5), None);
+    }
+
+    #[test]
+    fn small_whole_numbers_each_have_their_own_bin() {
+        let mut h = LogHistogram::new();
+        for v in [0.0, 1.0, 2.0, 3.0, 7.0, 7.0, 7.0] {
+            h.add(v);
+        }
+        assert_eq!(h.percentile(0.05), Some(0.0));
+        assert_eq!(h.percentile(0.5).map(f64::round), Some(3.0));
+        assert_eq!(h.percentile(0.95).map(f64::round), Some(7.0));
+    }
+}

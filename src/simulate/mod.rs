@@ -1,0 +1,276 @@
+//! Monte Carlo (`dilution simulate`): the engine, unchanged, over many generated
+//! price paths, and the distribution of what it computes.
+//!
+//! - Paths: `gbm` or `bootstrap` draws (see `gbm`, `bootstrap`), rendered as exact
+//!   decimals on the source path's calendar (`source`, `path`, `quantize`).
+//! - Engine: each path runs through `engine::Engine` with a light `Observer` that
+//!   keeps only the shares outstanding per trading day; the path's `Totals` make
+//!   its row. With price impact, see `impact`.
+//! - Aggregation: per-date and per-total `LogHistogram`s (`aggregate`), so memory
+//!   does not grow with the number of paths; rows go to the caller as they are made
+//!   (paths.csv is streamed).
+//! - Reproducible: path i's draws come from the ChaCha8 stream (seed, i) alone.
+//!   Paths run in fixed chunks of `CHUNK` on rayon's threads; rows are handed over
+//!   in index order; histograms merge exactly (integer counts). The same seed gives
+//!   the same bytes for any number of threads.
+//!
+//! Pure: no I/O. The caller owns files, the progress bar and the thread pool
+//! (`run` uses the rayon pool it is called in).
+
+pub mod aggregate;
+pub mod bootstrap;
+pub mod gbm;
+pub mod histogram;
+pub mod impact;
+pub mod params;
+pub mod path;
+pub mod quantize;
+pub mod source;
+
+use std::sync::Mutex;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::engine::{Engine, Observer};
+use crate::error::ModelError;
+use crate::money::Shares;
+use crate::scenario::Scenario;
+
+use aggregate::{DayAggregate, PathOutcome, TotalsAggregate};
+use bootstrap::Bootstrap;
+use gbm::Gbm;
+use params::{Model, Settings};
+use path::{Generator, PathBuffers};
+use source::Source;
+
+/// Paths per chunk: the unit of parallel work and of progress.
+pub const CHUNK: usize = 64;
+/// Chunks run between two hand-overs of rows: enough to keep every thread busy
+/// (the wait for a batch's slowest chunk is a small share of it) while the rows
+/// waiting in memory stay bounded (`CHUNK` × `BATCH` of them).
+const BATCH: usize = 32;
+
+/// Everything a run needs, validated.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan<'a> {
+    pub scenario: &'a Scenario,
+    pub source: &'a Source,
+    pub settings: &'a Settings,
+}
+
+impl Plan<'_> {
+    fn generator(&self) -> Generator {
+        match &self.settings.model {
+            Model::Gbm { drift, volatility } => Generator::Gbm(Gbm::new(drift.value, volatility.value)),
+            Model::Bootstrap { block } => Generator::Bootstrap(Bootstrap { block: block.value }),
+        }
+    }
+}
+
+/// What a run found, for percentiles.csv, summary.json and the fan chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The trading days of the window, one per generated day.
+    pub dates: Vec<NaiveDate>,
+    pub days: DayAggregate,
+    pub totals: TotalsAggregate,
+}
+
+/// Why a run stopped.
+#[derive(Debug)]
+pub enum RunError<E> {
+    /// The engine failed on a path (a number left the exact range); the message
+    /// names the path.
+    Model(ModelError),
+    /// The caller's row sink failed (a write).
+    Sink(E),
+}
+
+/// Runs every path on the current rayon pool, hands each path's outcome to `sink`
+/// in index order, and calls `progress` with the number of paths finished as
+/// chunks finish (from any thread).
+pub fn run<E>(
+    plan: &Plan,
+    progress: &(dyn Fn(u64) + Sync),
+    mut sink: impl FnMut(&PathOutcome) -> Result<(), E>,
+) -> Result<Outcome, RunError<E>> {
+    let days = plan.source.days();
+    let paths = plan.settings.paths;
+    let generator = plan.generator();
+    // One aggregate per pool thread: a chunk adds to its thread's, uncontended.
+    let per_thread: Vec<Mutex<DayAggregate>> = (0..rayon::current_num_threads())
+        .map(|_| Mutex::new(DayAggregate::new(days)))
+        .collect();
+    let mut totals = TotalsAggregate::new(plan.scenario.start);
+    let chunks = paths.div_ceil(CHUNK as u64);
+    let mut next = 0u64;
+    while next < chunks {
+        let end = (next + BATCH as u64).min(chunks);
+        let results: Vec<Result<Vec<PathOutcome>, ModelError>> = (next..end)
+            .into_par_iter()
+            .map_init(
+                || Worker::new(plan, generator),
+                |w, c| {
+                    let rows = w.chunk(c, &per_thread)?;
+                    progress(rows.len() as u64);
+                    Ok(rows)
+                },
+            )
+            .collect();
+        // In index order: the first failing path is the one reported, whatever
+        // the threads.
+        for r in results {
+            for o in r.map_err(RunError::Model)? {
+                totals.add(&o);
+                sink(&o).map_err(RunError::Sink)?;
+            }
+        }
+        next = end;
+    }
+    let mut day_totals = DayAggregate::new(days);
+    for m in per_thread {
+        let a = m.into_inner().unwrap_or_else(|e| e.into_inner());
+        day_totals.merge(&a);
+    }
+    Ok(Outcome {
+        dates: plan.source.dates().collect(),
+        days: day_totals,
+        totals,
+    })
+}
+
+/// The observer of a run without price impact: the shares outstanding per trading
+/// day and the last close, nothing else (`FULL = false`: no rows, no events).
+struct DayTap<'a> {
+    first: usize,
+    outstanding: &'a mut [Shares],
+    seen: usize,
+    last_close: Decimal,
+}
+
+impl Observer for DayTap<'_> {
+    const FULL: bool = false;
+    #[inline]
+    fn trading_day(&mut self, index: usize, _date: NaiveDate, outstanding: Shares, close: Decimal) {
+        let t = index - self.first;
+        self.outstanding[t] = outstanding;
+        self.seen = t + 1;
+        self.last_close = close;
+    }
+}
+
+/// One thread's buffers, reused from path to path.
+struct Worker<'a> {
+    plan: &'a Plan<'a>,
+    generator: Generator,
+    buf: PathBuffers,
+    impact: impact::ImpactBuffers,
+    /// A chunk's per-day values, path-major.
+    outstanding: Vec<Shares>,
+    close: Vec<f64>,
+}
+
+impl<'a> Worker<'a> {
+    fn new(plan: &'a Plan<'a>, generator: Generator) -> Worker<'a> {
+        let days = plan.source.days();
+        Worker {
+            plan,
+            generator,
+            buf: PathBuffers::new(plan.source),
+            impact: impact::ImpactBuffers::new(days),
+            outstanding: Vec::with_capacity(CHUNK * days),
+            close: Vec::with_capacity(CHUNK * days),
+        }
+    }
+
+    /// Runs chunk `c`'s paths in order and adds their days to this thread's
+    /// aggregate.
+    fn chunk(&mut self, c: u64, per_thread: &[Mutex<DayAggregate>]) -> Result<Vec<PathOutcome>, ModelError> {
+        let days = self.plan.source.days();
+        let lo = c * CHUNK as u64;
+        let hi = (lo + CHUNK as u64).min(self.plan.settings.paths);
+        let n = (hi - lo) as usize;
+        self.outstanding.resize(n * days, 0);
+        self.close.resize(n * days, 0.0);
+        let mut rows = Vec::with_capacity(n);
+        for (k, index) in (lo..hi).enumerate() {
+            rows.push(self.path(index, k * days)?);
+        }
+        let slot = rayon::current_thread_index().unwrap_or(0) % per_thread.len();
+        let mut agg = per_thread[slot].lock().unwrap_or_else(|e| e.into_inner());
+        agg.add_paths(n, &self.outstanding, &self.close);
+        Ok(rows)
+    }
+
+    /// Draws, renders and runs path `index`; its days go to `at..at + days` of the
+    /// chunk buffers.
+    fn path(&mut self, index: u64, at: usize) -> Result<PathOutcome, ModelError> {
+        let plan = self.plan;
+        let (s, src) = (plan.scenario, plan.source);
+        let days = src.days();
+        self.buf.draw(src, &self.generator, plan.settings.seed.value, index);
+        let outstanding = &mut self.outstanding[at..at + days];
+        let k = plan.settings.impact.value;
+        let (engine_result, runs) = if k > 0.0 {
+            impact::run_consistent(s, src, k, &mut self.buf, &mut self.impact, outstanding)
+        } else {
+            self.buf.render(src, None);
+            let mut engine = Engine::new(s, &self.buf.path);
+            let mut tap = DayTap {
+                first: src.first,
+                outstanding,
+                seen: 0,
+                last_close: Decimal::ZERO,
+            };
+            let r = engine.run(&mut tap);
+            let (seen, last_close) = (tap.seen, tap.last_close);
+            (finish(engine, r, seen, last_close, tap.outstanding), 1)
+        };
+        self.close[at..at + days].copy_from_slice(&self.buf.close);
+        let (totals, close_end, stopped_on) = engine_result.map_err(|e| in_path(e, index))?;
+        Ok(PathOutcome {
+            index,
+            totals,
+            close_end,
+            stopped_on,
+            runs,
+        })
+    }
+}
+
+/// What a finished (or stopped) engine run leaves: its totals, the last close it
+/// read and the date it stopped at. A shortfall with `on_shortfall = "error"`
+/// stops the path, not the simulation: it is an outcome (the authorized shares ran
+/// out), counted in summary.json; the days after it keep the last count.
+pub(crate) type Finished = Result<(crate::engine::Totals, Decimal, Option<NaiveDate>), ModelError>;
+
+pub(crate) fn finish(
+    engine: Engine,
+    r: Result<(), ModelError>,
+    seen: usize,
+    last_close: Decimal,
+    outstanding: &mut [Shares],
+) -> Finished {
+    let stopped_on = match r {
+        Ok(()) => None,
+        Err(ModelError::Shortfall { date, .. }) => Some(date),
+        Err(e) => return Err(e),
+    };
+    let totals = engine.totals();
+    outstanding[seen..].fill(totals.outstanding_end);
+    Ok((totals, last_close, stopped_on))
+}
+
+/// Names the path in an engine error (the one variant that stops a simulation).
+fn in_path(e: ModelError, index: u64) -> ModelError {
+    match e {
+        ModelError::Overflow { date, note, what } => ModelError::Overflow {
+            date,
+            note,
+            what: format!("{what} (simulated path {index})"),
+        },
+        other => other,
+    }
+}

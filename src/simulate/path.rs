@@ -1,0 +1,96 @@
+//! One generated path: the draws (log-price steps and the source day whose marks
+//! each day takes) rendered into the exact bars the engine reads.
+//!
+//! Rendering day t (bar `first + t`), on the continuous scale (see `source`):
+//!   x_t   = anchor + step_0 + … + step_t          (the drawn log close)
+//!   p_t   = x_t − impact_t                         (impact_t = 0 unless price impact)
+//!   close = e^{p_t}, vwap = close·vwap_ratio_j, bid = close·bid_ratio_j
+//!   volume = e^{a + b·p_t + e_j}
+//! then back to the path's own scale (× the split factor; volume ÷ it) and fixed as
+//! exact decimals by `quantize`. Draws are never touched by rendering, so a path can
+//! be re-rendered with another impact (see `impact`).
+//!
+//! Pure: no I/O.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::market::PricePath;
+
+use super::bootstrap::Bootstrap;
+use super::gbm::Gbm;
+use super::quantize;
+use super::source::Source;
+
+/// The generator of a run, ready to draw.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Generator {
+    Gbm(Gbm),
+    Bootstrap(Bootstrap),
+}
+
+/// A path's random stream: ChaCha8 keyed by the seed, on the stream numbered by the
+/// path's index. Streams are independent by construction (no mixing of seed and
+/// index that two pairs could collide on), and a path's draws depend on nothing
+/// but (seed, index): not on the thread, the chunk or the paths before it.
+pub fn rng_for(seed: u64, index: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(index);
+    rng
+}
+
+/// A worker's reusable buffers for one path at a time.
+#[derive(Debug, Clone)]
+pub struct PathBuffers {
+    /// The path the engine reads: history verbatim, then the generated days.
+    pub path: PricePath,
+    pub steps: Vec<f64>,
+    pub marks: Vec<u32>,
+    /// Per generated day, the close as `f64` on the engine's scale (for the
+    /// percentiles).
+    pub close: Vec<f64>,
+}
+
+impl PathBuffers {
+    pub fn new(src: &Source) -> PathBuffers {
+        let days = src.days();
+        PathBuffers {
+            path: PricePath::from_bars(src.bars.clone()),
+            steps: vec![0.0; days],
+            marks: vec![0; days],
+            close: vec![0.0; days],
+        }
+    }
+
+    /// Draws path `index`'s steps and marks.
+    pub fn draw(&mut self, src: &Source, generator: &Generator, seed: u64, index: u64) {
+        let mut rng = rng_for(seed, index);
+        match generator {
+            Generator::Gbm(g) => g.fill(&mut rng, src.marks.len(), &mut self.steps, &mut self.marks),
+            Generator::Bootstrap(b) => b.fill(&mut rng, &src.returns, &mut self.steps, &mut self.marks),
+        }
+    }
+
+    /// Renders the drawn path into `path` (see the module documentation).
+    /// `impact[t]`, when given, is subtracted from day t's log price.
+    pub fn render(&mut self, src: &Source, impact: Option<&[f64]>) {
+        let bars = &mut self.path.bars[src.first..];
+        let mut x = src.anchor;
+        for t in 0..bars.len() {
+            x += self.steps[t];
+            let p = match impact {
+                Some(c) => x - c[t],
+                None => x,
+            };
+            let m = &src.marks[self.marks[t] as usize];
+            let f = src.factor[t];
+            let close = p.exp() * f;
+            let bar = &mut bars[t];
+            bar.close = quantize::price(close);
+            bar.vwap = quantize::price(close * m.vwap_ratio);
+            bar.bid = quantize::price(close * m.bid_ratio);
+            bar.volume = quantize::volume((src.volume_a + src.volume_b * p + m.residual).exp() / f);
+            self.close[t] = quantize::to_f64(bar.close) * src.shown_factor[t];
+        }
+    }
+}
