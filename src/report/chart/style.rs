@@ -36,7 +36,17 @@ pub fn register_fonts() -> bool {
             FontStyle::Bold,
             include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf"),
         );
-        REGISTERED.store(regular.is_ok() && bold.is_ok(), Ordering::SeqCst);
+        // Also as the generic family plotters falls back to for any text a chart
+        // leaves unstyled, so no text ever asks the machine for a font.
+        let generic = plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            include_bytes!("../../../assets/fonts/DejaVuSans.ttf"),
+        );
+        REGISTERED.store(
+            regular.is_ok() && bold.is_ok() && generic.is_ok(),
+            Ordering::SeqCst,
+        );
     });
     REGISTERED.load(Ordering::SeqCst)
 }
@@ -174,11 +184,13 @@ pub fn series_pen(i: usize) -> Pen {
     Pen::new(COLORS[i % COLORS.len()], 3.0, DASHES[i % DASHES.len()])
 }
 
-/// Fills for stacked bands. Adjacent bands alternate dark and light, so they stay
-/// apart in greyscale; the caller also draws a white rule between bands.
+/// Fills for stacked bands (one per note). Adjacent bands alternate dark and light,
+/// so they stay apart in greyscale; the caller also draws a white rule between bands.
+/// Past the eight Okabe-Ito hues come greys and pale tints, so ten bands in a row
+/// are all distinct.
 pub fn band_fill(i: usize) -> RGBColor {
     use okabe_ito::*;
-    const FILLS: [RGBColor; 8] = [
+    const FILLS: [RGBColor; 12] = [
         BLUE,
         YELLOW,
         VERMILLION,
@@ -187,6 +199,10 @@ pub fn band_fill(i: usize) -> RGBColor {
         ORANGE,
         BLUISH_GREEN,
         REDDISH_PURPLE,
+        RGBColor(0x99, 0x99, 0x99),
+        RGBColor(0x5E, 0x3C, 0x99),
+        RGBColor(0xB3, 0xDE, 0xF2),
+        RGBColor(0x66, 0x4D, 0x00),
     ];
     FILLS[i % FILLS.len()]
 }
