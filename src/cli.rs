@@ -27,6 +27,9 @@ pub enum Command {
     Amortize(AmortizeArgs),
     /// Validate a scenario; print the resolved terms and the 8-K reconciliation.
     Check(CheckArgs),
+    /// Run the engine over many generated price paths; write paths.csv,
+    /// percentiles.csv, summary.json and fan.png.
+    Simulate(SimulateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -69,4 +72,56 @@ pub struct AmortizeArgs {
 pub struct CheckArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
+}
+
+/// The price-path generator of `simulate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModelArg {
+    /// Geometric Brownian motion (drift and volatility given, or estimated).
+    Gbm,
+    /// Block bootstrap of the price path's daily returns and volumes.
+    Bootstrap,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The scenario file (TOML); an optional [simulate] table sets defaults.
+    pub scenario: PathBuf,
+    /// How many price paths to generate and run.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub paths: i64,
+    /// Seed of the random streams: the same seed gives the same files [default: 0].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// The path generator [default: gbm].
+    #[arg(long, value_enum)]
+    pub model: Option<ModelArg>,
+    /// GBM annual drift μ, an exact decimal such as -0.5 [default: estimated].
+    #[arg(long, value_name = "MU", allow_negative_numbers = true)]
+    pub drift: Option<String>,
+    /// GBM annual volatility σ, an exact decimal such as 0.8 [default: estimated].
+    #[arg(long, value_name = "SIGMA", allow_negative_numbers = true)]
+    pub volatility: Option<String>,
+    /// Bootstrap block length in trading days [default: 20].
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
+    pub block: Option<i64>,
+    /// Price impact: log price falls by this × the share of a day's volume the
+    /// holder sold [default: 0, off].
+    #[arg(long, value_name = "K", allow_negative_numbers = true)]
+    pub impact: Option<String>,
+    /// The price path to learn from, instead of the scenario's `prices`.
+    #[arg(long, value_name = "FILE.csv")]
+    pub prices: Option<PathBuf>,
+    /// Output folder [default: output/<scenario file stem>/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: all cores]; the files do not depend on it.
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Skip the fan chart.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print the summary as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -1,6 +1,8 @@
 //! The one place that sees everything: load → simulate → report, per command.
 //! Returns what to print; `main` prints it.
 
+mod simulate;
+
 use std::path::{Path, PathBuf};
 
 use crate::cli::{AmortizeArgs, CheckArgs, Cli, Command, RunArgs};
@@ -26,6 +28,7 @@ pub fn run(cli: Cli) -> Result<Printed, Error> {
         Command::Run(a) => run_scenario(a),
         Command::Amortize(a) => amortize(a),
         Command::Check(a) => check(a),
+        Command::Simulate(a) => simulate::simulate(a),
     }
 }
 

@@ -3,7 +3,9 @@
 
 pub mod chart;
 pub mod csv;
+pub mod fan;
 pub mod json;
 pub mod output;
+pub mod simulate;
 pub mod table;
 pub mod terms;

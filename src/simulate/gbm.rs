@@ -28,7 +28,13 @@ impl Gbm {
     }
 
     /// Fills one path's log-price steps and mark indices (`marks_len` source days).
-    pub fn fill<R: Rng>(&self, rng: &mut R, marks_len: usize, steps: &mut [f64], marks: &mut [u32]) {
+    pub fn fill<R: Rng>(
+        &self,
+        rng: &mut R,
+        marks_len: usize,
+        steps: &mut [f64],
+        marks: &mut [u32],
+    ) {
         for (step, mark) in steps.iter_mut().zip(marks.iter_mut()) {
             let z: f64 = rng.sample(StandardNormal);
             *step = self.step_mean + self.step_sd * z;

@@ -63,7 +63,9 @@ pub struct Plan<'a> {
 impl Plan<'_> {
     fn generator(&self) -> Generator {
         match &self.settings.model {
-            Model::Gbm { drift, volatility } => Generator::Gbm(Gbm::new(drift.value, volatility.value)),
+            Model::Gbm { drift, volatility } => {
+                Generator::Gbm(Gbm::new(drift.value, volatility.value))
+            }
             Model::Bootstrap { block } => Generator::Bootstrap(Bootstrap { block: block.value }),
         }
     }
@@ -187,7 +189,11 @@ impl<'a> Worker<'a> {
 
     /// Runs chunk `c`'s paths in order and adds their days to this thread's
     /// aggregate.
-    fn chunk(&mut self, c: u64, per_thread: &[Mutex<DayAggregate>]) -> Result<Vec<PathOutcome>, ModelError> {
+    fn chunk(
+        &mut self,
+        c: u64,
+        per_thread: &[Mutex<DayAggregate>],
+    ) -> Result<Vec<PathOutcome>, ModelError> {
         let days = self.plan.source.days();
         let lo = c * CHUNK as u64;
         let hi = (lo + CHUNK as u64).min(self.plan.settings.paths);
@@ -210,7 +216,8 @@ impl<'a> Worker<'a> {
         let plan = self.plan;
         let (s, src) = (plan.scenario, plan.source);
         let days = src.days();
-        self.buf.draw(src, &self.generator, plan.settings.seed.value, index);
+        self.buf
+            .draw(src, &self.generator, plan.settings.seed.value, index);
         let outstanding = &mut self.outstanding[at..at + days];
         let k = plan.settings.impact.value;
         let (engine_result, runs) = if k > 0.0 {

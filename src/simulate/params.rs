@@ -47,7 +47,9 @@ pub enum Origin {
     CommandLine,
     Scenario,
     /// Estimated from the scenario's price path, from this many daily log returns.
-    Estimated { returns: usize },
+    Estimated {
+        returns: usize,
+    },
     Default,
 }
 
@@ -57,7 +59,10 @@ impl fmt::Display for Origin {
             Origin::CommandLine => f.write_str("command line"),
             Origin::Scenario => f.write_str("scenario [simulate]"),
             Origin::Estimated { returns } => {
-                write!(f, "estimated from the price path ({returns} daily log returns)")
+                write!(
+                    f,
+                    "estimated from the price path ({returns} daily log returns)"
+                )
             }
             Origin::Default => f.write_str("default"),
         }
@@ -259,7 +264,12 @@ pub fn resolve(
     let returns = source.returns.len();
     let model = match kind {
         ModelKind::Gbm => {
-            let vol = decimal("--volatility", &o.volatility, "volatility", t.volatility.map(|d| d.0))?;
+            let vol = decimal(
+                "--volatility",
+                &o.volatility,
+                "volatility",
+                t.volatility.map(|d| d.0),
+            )?;
             let drift = decimal("--drift", &o.drift, "drift", t.drift.map(|d| d.0))?;
             if let Some((d, _, place)) = &vol {
                 if *d < Decimal::ZERO {
@@ -307,7 +317,8 @@ pub fn resolve(
                     // estimated σ this makes the model's median path the source's
                     // trend exactly. With σ given, μ keeps that same median trend.
                     let (mean, _) = estimate.unwrap_or_default();
-                    let v = mean * TRADING_DAYS_PER_YEAR + volatility.value * volatility.value / 2.0;
+                    let v =
+                        mean * TRADING_DAYS_PER_YEAR + volatility.value * volatility.value / 2.0;
                     Setting {
                         value: v,
                         shown: shown(v),
@@ -321,7 +332,11 @@ pub fn resolve(
             let (b, origin, place) = match (o.block, t.block) {
                 (Some(b), _) => (b, Origin::CommandLine, Place::Flag("--block")),
                 (None, Some(b)) => (b, Origin::Scenario, key("block")),
-                (None, None) => (DEFAULT_BLOCK as i64, Origin::Default, Place::Flag("--block")),
+                (None, None) => (
+                    DEFAULT_BLOCK as i64,
+                    Origin::Default,
+                    Place::Flag("--block"),
+                ),
             };
             if b < 1 {
                 return Err(place.error(format!("must be at least 1 trading day, found {b}")));

@@ -46,7 +46,7 @@ pub struct PathBuffers {
     pub path: PricePath,
     pub steps: Vec<f64>,
     pub marks: Vec<u32>,
-    /// Per generated day, the close as `f64` on the engine's scale (for the
+    /// Per generated day, the drawn close as `f64` on the engine's scale (for the
     /// percentiles).
     pub close: Vec<f64>,
 }
@@ -66,8 +66,12 @@ impl PathBuffers {
     pub fn draw(&mut self, src: &Source, generator: &Generator, seed: u64, index: u64) {
         let mut rng = rng_for(seed, index);
         match generator {
-            Generator::Gbm(g) => g.fill(&mut rng, src.marks.len(), &mut self.steps, &mut self.marks),
-            Generator::Bootstrap(b) => b.fill(&mut rng, &src.returns, &mut self.steps, &mut self.marks),
+            Generator::Gbm(g) => {
+                g.fill(&mut rng, src.marks.len(), &mut self.steps, &mut self.marks)
+            }
+            Generator::Bootstrap(b) => {
+                b.fill(&mut rng, &src.returns, &mut self.steps, &mut self.marks)
+            }
         }
     }
 
@@ -90,7 +94,9 @@ impl PathBuffers {
             bar.vwap = quantize::price(close * m.vwap_ratio);
             bar.bid = quantize::price(close * m.bid_ratio);
             bar.volume = quantize::volume((src.volume_a + src.volume_b * p + m.residual).exp() / f);
-            self.close[t] = quantize::to_f64(bar.close) * src.shown_factor[t];
+            // The drawn close, not its decimal: within 5·10⁻⁶ of it, far inside the
+            // histograms' 0.2%, and no decimal-to-float conversion per day.
+            self.close[t] = close * src.shown_factor[t];
         }
     }
 }

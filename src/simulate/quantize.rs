@@ -2,7 +2,7 @@
 //!
 //! Prices are drawn in `f64` (randomness has no exact value to keep) and then fixed
 //! once, here, as a decimal with `SIGNIFICANT_DIGITS` significant digits built from
-//! an integer mantissa (`Decimal::from_i128_with_scale`), never through a decimal
+//! an integer mantissa (`Decimal::from_parts`, i.e. `from_i128_with_scale` for a mantissa below 10^6), never through a decimal
 //! parse of a float's text. From that point on the path is exact: the engine
 //! computes conversions, proceeds and share counts on these decimals exactly as it
 //! does on a CSV path. Six digits is finer than any real quote (sub-penny OTC
@@ -56,14 +56,38 @@ pub fn price(x: f64) -> Decimal {
     } else {
         x.clamp(MIN_PRICE, MAX_PRICE)
     };
-    // floor(log10 x) from the binary exponent: it is g or g + 1 for
-    // g = floor(e2 · log10 2); the mantissa test below settles which, with no log.
+    fixed(x)
+}
+
+/// Any finite `x` with |x| in [1e-16, 1e16] (or zero) to `SIGNIFICANT_DIGITS`
+/// significant digits, for reporting statistics; `None` outside that range.
+pub fn significant(x: f64) -> Option<Decimal> {
+    if x == 0.0 {
+        return Some(Decimal::ZERO);
+    }
+    let a = x.abs();
+    if !(1e-16..=1e16).contains(&a) {
+        return None;
+    }
+    let d = fixed(a);
+    Some(if x < 0.0 { -d } else { d })
+}
+
+/// `x` (positive, within [1e-16, 1e16]) with `SIGNIFICANT_DIGITS` significant
+/// digits, built from an integer mantissa.
+#[inline]
+fn fixed(x: f64) -> Decimal {
+    // floor(log10 x) from the binary exponent: floor(e2 · log10 2), computed as
+    // (e2 · 1233) >> 12 (1233/4096 ≈ log10 2), is it or one less; the mantissa test
+    // below settles which, with no log and no libm call.
     let e2 = ((x.to_bits() >> 52) & 0x7ff) as i32 - 1023;
-    let mut e10 = (e2 as f64 * std::f64::consts::LOG10_2).floor() as i32;
+    let mut e10 = (e2 * 1233) >> 12;
     let mut m;
     loop {
         let scale = SIGNIFICANT_DIGITS as i32 - 1 - e10;
-        m = times_pow10(x, scale).round() as i64;
+        // Positive and below 2^52: adding one half and truncating rounds half up
+        // without a libm call.
+        m = (times_pow10(x, scale) + 0.5) as i64;
         if m >= HIGH {
             e10 += 1;
         } else if m < LOW {
@@ -80,9 +104,12 @@ pub fn price(x: f64) -> Decimal {
         scale -= 1;
     }
     if scale >= 0 {
-        Decimal::from_i128_with_scale(m as i128, scale as u32)
+        // The integer mantissa (below 10^6, so its low 32 bits) and the scale:
+        // `Decimal::from_i128_with_scale` without its range checks, which the
+        // bounds above already guarantee.
+        Decimal::from_parts(m as u32, 0, 0, false, scale as u32)
     } else {
-        // ≥ 10^6: a whole number of dollars.
+        // ≥ 10^6: a whole number.
         Decimal::from(m * 10i64.pow((-scale) as u32))
     }
 }
@@ -96,7 +123,8 @@ pub fn volume(x: f64) -> Decimal {
     } else {
         x.clamp(0.0, MAX_VOLUME)
     };
-    Decimal::from(v.round() as u64)
+    // Non-negative: half up by truncation, no libm call.
+    Decimal::from((v + 0.5) as u64)
 }
 
 /// A decimal as `f64` through its integer mantissa (cheap: no text). Exact to
