@@ -90,6 +90,20 @@ impl DayCount {
     }
 
     /// The exact year fraction from `d1` to `d2` (negative if d2 < d1).
+    /// (days, days in the year) for the conventions with a fixed basis, so that
+    /// accruals on one basis can be summed before the one division; `None` for
+    /// act/act-isda, whose basis depends on the years crossed.
+    pub fn fixed_basis(self, d1: NaiveDate, d2: NaiveDate) -> Option<(i64, i64)> {
+        match self {
+            DayCount::Thirty360
+            | DayCount::Thirty360Us
+            | DayCount::Thirty360E
+            | DayCount::Act360 => Some((self.days(d1, d2), 360)),
+            DayCount::Act365F => Some((self.days(d1, d2), 365)),
+            DayCount::ActActIsda => None,
+        }
+    }
+
     pub fn year_fraction(self, d1: NaiveDate, d2: NaiveDate) -> YearFraction {
         match self {
             DayCount::Thirty360 | DayCount::Thirty360Us | DayCount::Thirty360E => {
