@@ -70,10 +70,9 @@ impl PricePath {
                 "the file is empty: expected a header row with date,close,volume".into(),
             ));
         }
-        if headers
-            .get(0)
-            .is_some_and(|h| NaiveDate::parse_from_str(h.trim_start_matches('\u{feff}').trim(), "%Y-%m-%d").is_ok())
-        {
+        if headers.get(0).is_some_and(|h| {
+            NaiveDate::parse_from_str(h.trim_start_matches('\u{feff}').trim(), "%Y-%m-%d").is_ok()
+        }) {
             return Err(err(
                 1,
                 None,
@@ -83,6 +82,7 @@ impl PricePath {
         let columns = Columns::locate(&headers).map_err(|m| err(1, None, m))?;
 
         let mut bars: Vec<Bar> = Vec::new();
+        let mut prev_line = 0;
         for record in rdr.records() {
             let record = record.map_err(|e| {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
@@ -109,7 +109,10 @@ impl PricePath {
                 return Err(err(
                     line,
                     Some("date"),
-                    format!("{date} is a {}: a price path holds trading days only", date.format("%A")),
+                    format!(
+                        "{date} is a {}: a price path holds trading days only",
+                        date.format("%A")
+                    ),
                 ));
             }
             let price = |i: usize, name: &str| -> Result<Decimal, InputError> {
@@ -156,17 +159,27 @@ impl PricePath {
                 ));
             }
             if let Some(prev) = bars.last() {
-                if date <= prev.date {
+                if date == prev.date {
                     return Err(err(
                         line,
                         Some("date"),
                         format!(
-                            "dates must strictly increase: {date} comes after {}",
+                            "{date} appears twice (also on line {prev_line}): one row per trading day"
+                        ),
+                    ));
+                }
+                if date < prev.date {
+                    return Err(err(
+                        line,
+                        Some("date"),
+                        format!(
+                            "dates must strictly increase: {date} comes after {} (line {prev_line})",
                             prev.date
                         ),
                     ));
                 }
             }
+            prev_line = line;
             bars.push(Bar {
                 date,
                 close,

@@ -25,8 +25,20 @@ pub fn parse_exact(s: &str) -> Result<Decimal, String> {
         return Err("expected a decimal number, found an empty value".into());
     }
     let lower = t.to_ascii_lowercase();
-    if ["nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"].contains(&lower.as_str()) {
-        return Err(format!("\"{t}\" is not a number: expected a decimal such as \"0.12\""));
+    if [
+        "nan",
+        "inf",
+        "+inf",
+        "-inf",
+        "infinity",
+        "+infinity",
+        "-infinity",
+    ]
+    .contains(&lower.as_str())
+    {
+        return Err(format!(
+            "\"{t}\" is not a number: expected a decimal such as \"0.12\""
+        ));
     }
     if t.contains(['$', '€', '£', ',']) {
         return Err(format!(
@@ -41,9 +53,15 @@ pub fn parse_exact(s: &str) -> Result<Decimal, String> {
         });
     }
     let digits = t.chars().filter(char::is_ascii_digit).count();
-    let integer_digits = t.split('.').next().map(|i| i.chars().filter(char::is_ascii_digit).count()).unwrap_or(0);
+    let integer_digits = t
+        .split('.')
+        .next()
+        .map(|i| i.chars().filter(char::is_ascii_digit).count())
+        .unwrap_or(0);
     if integer_digits > 28 || (digits > 29 && integer_digits == digits) {
-        return Err(format!("\"{t}\" is outside the range of exact decimals (±7.9e28)"));
+        return Err(format!(
+            "\"{t}\" is outside the range of exact decimals (±7.9e28)"
+        ));
     }
     Decimal::from_str_exact(t).map_err(|e| match e {
         rust_decimal::Error::Underflow => {
@@ -170,8 +188,16 @@ mod tests {
     fn parse_exact_names_what_it_refuses() {
         assert!(parse_exact("NaN").unwrap_err().contains("not a number"));
         assert!(parse_exact("inf").unwrap_err().contains("not a number"));
-        assert!(parse_exact("$1,234.50").unwrap_err().contains("currency sign"));
-        assert!(parse_exact("99999999999999999999999999999999").unwrap_err().contains("outside the range"));
+        assert!(
+            parse_exact("$1,234.50")
+                .unwrap_err()
+                .contains("currency sign")
+        );
+        assert!(
+            parse_exact("99999999999999999999999999999999")
+                .unwrap_err()
+                .contains("outside the range")
+        );
     }
 
     #[test]

@@ -467,3 +467,16 @@ fn usage_errors_exit_2() {
     bin().arg("frobnicate").assert().code(2);
     bin().args(["run"]).assert().code(2);
 }
+
+#[test]
+fn an_output_folder_that_cannot_be_written_is_named_and_exits_2() {
+    let sb = Sandbox::new();
+    fs::write(sb.path("a-file"), "not a folder").expect("writable");
+    bin()
+        .args(["run", "--no-charts", "--out"])
+        .arg(sb.path("a-file").join("out"))
+        .arg(sb.path("scenario.toml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("a-file").and(predicate::str::contains("cannot write")));
+}

@@ -97,7 +97,7 @@ fn run_scenario(a: RunArgs) -> Result<Printed, Error> {
     let prices = load_prices(&s, &a.scenario, a.prices.as_deref())?;
     let sim = engine::simulate(&s, &prices)?;
     let summary = json::summary(&s, &sim);
-    let warnings = crate::scenario::lint::warnings(&s, Some(&prices));
+    let warnings = crate::scenario::lint::run_warnings(&s);
 
     let out = a.out.clone().unwrap_or_else(|| default_out(&a.scenario));
     let mut files = Staging::new(&out)?;
@@ -191,5 +191,8 @@ fn check(a: CheckArgs) -> Result<Printed, Error> {
             out.push_str(&format!("  warning: {w}\n"));
         }
     }
-    Ok(Printed { stdout: out, stderr })
+    Ok(Printed {
+        stdout: out,
+        stderr,
+    })
 }

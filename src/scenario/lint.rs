@@ -7,12 +7,19 @@ use super::Scenario;
 use crate::market::PricePath;
 use crate::terms::ActionKind;
 
-/// Every warning for a scenario, with its price path when there is one.
-pub fn warnings(s: &Scenario, path: Option<&PricePath>) -> Vec<String> {
+/// The warnings `run` repeats on stderr: the ones that make a whole run
+/// meaningless (the rest are for `check`, and the run's events show them).
+pub fn run_warnings(s: &Scenario) -> Vec<String> {
     let mut w = Vec::new();
     if s.notes.is_empty() && s.tranches.is_empty() {
         w.push("the scenario has no notes and no tranches: nothing can convert".into());
     }
+    w
+}
+
+/// Every warning for a scenario, with its price path when there is one.
+pub fn warnings(s: &Scenario, path: Option<&PricePath>) -> Vec<String> {
+    let mut w = run_warnings(s);
     let c = &s.conversion;
     if let (Some(floor), Some(fixed)) = (c.floor, c.fixed_price) {
         if floor > fixed {
@@ -32,6 +39,13 @@ pub fn warnings(s: &Scenario, path: Option<&PricePath>) -> Vec<String> {
         }
     }
     for t in &s.tranches {
+        if t.date > s.end {
+            w.push(format!(
+                "tranche {} on {} is after end {}: it is never decided",
+                t.id, t.date, s.end
+            ));
+            continue;
+        }
         let note = t.note();
         if note.maturity() > s.end {
             w.push(format!(
@@ -67,7 +81,12 @@ pub fn warnings(s: &Scenario, path: Option<&PricePath>) -> Vec<String> {
             ));
         }
     }
-    if let Some((lo, hi)) = s.split.as_ref().and_then(|t| t.ratios.as_deref()).and_then(range) {
+    if let Some((lo, hi)) = s
+        .split
+        .as_ref()
+        .and_then(|t| t.ratios.as_deref())
+        .and_then(range)
+    {
         for a in &s.actions {
             if let ActionKind::Split { ratio, .. } = a.kind {
                 if ratio < lo || ratio > hi {

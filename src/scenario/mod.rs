@@ -112,13 +112,19 @@ impl Problems {
     /// the exact decimal range (so no arithmetic can overflow).
     fn at_most(&mut self, key: &str, v: Decimal, max: Decimal, what: &str) {
         if v > max {
-            self.add(key, format!("{v} is larger than the {what} this tool models ({max})"));
+            self.add(
+                key,
+                format!("{v} is larger than the {what} this tool models ({max})"),
+            );
         }
     }
 
     fn shares_at_most(&mut self, key: &str, v: u64) {
         if v > MAX_SHARES {
-            self.add(key, format!("{v} shares is more than the {MAX_SHARES} this tool models"));
+            self.add(
+                key,
+                format!("{v} shares is more than the {MAX_SHARES} this tool models"),
+            );
         }
     }
 
@@ -330,13 +336,12 @@ fn compile(raw: RawScenario, path: &Path) -> Result<Scenario, InputError> {
         if !ids.insert(t.id.clone()) {
             p.add(format!("{key}.id"), format!("duplicate id \"{}\"", t.id));
         }
-        if t.date.0 < start || t.date.0 > end {
+        // A tranche after `end` is never reached (check warns); one before `start`
+        // would have been decided in the past, which a scenario cannot say.
+        if t.date.0 < start {
             p.add(
                 format!("{key}.date"),
-                format!(
-                    "{} is outside the scenario's window {start} .. {end}",
-                    t.date.0
-                ),
+                format!("{} is before start {start}", t.date.0),
             );
         }
         let principal = match t.principal {
@@ -672,14 +677,24 @@ fn actions(p: &mut Problems, raw: &[RawAction], start: NaiveDate, end: NaiveDate
                         2
                     }
                     Some(r) if r > Decimal::from(MAX_SPLIT_RATIO) => {
-                        p.add(format!("{key}.ratio"), format!("{r} is larger than the 1-for-{MAX_SPLIT_RATIO} this tool models"));
+                        p.add(
+                            format!("{key}.ratio"),
+                            format!(
+                                "{r} is larger than the 1-for-{MAX_SPLIT_RATIO} this tool models"
+                            ),
+                        );
                         2
                     }
                     Some(r) => u64::try_from(r).unwrap_or(2),
                 };
                 let post_split_factor = a.post_split_factor.map(|x| x.0).unwrap_or(Decimal::ONE);
                 p.positive(&format!("{key}.post_split_factor"), post_split_factor);
-                p.at_most(&format!("{key}.post_split_factor"), post_split_factor, MAX_RATE, "post-split factor");
+                p.at_most(
+                    &format!("{key}.post_split_factor"),
+                    post_split_factor,
+                    MAX_RATE,
+                    "post-split factor",
+                );
                 if a.authorized.is_some() {
                     p.add(
                         format!("{key}.authorized"),
