@@ -90,6 +90,20 @@ impl DayCount {
     }
 
     /// The exact year fraction from `d1` to `d2` (negative if d2 < d1).
+    /// (days, days in the year) for the conventions with a fixed basis, so that
+    /// accruals on one basis can be summed before the one division; `None` for
+    /// act/act-isda, whose basis depends on the years crossed.
+    pub fn fixed_basis(self, d1: NaiveDate, d2: NaiveDate) -> Option<(i64, i64)> {
+        match self {
+            DayCount::Thirty360
+            | DayCount::Thirty360Us
+            | DayCount::Thirty360E
+            | DayCount::Act360 => Some((self.days(d1, d2), 360)),
+            DayCount::Act365F => Some((self.days(d1, d2), 365)),
+            DayCount::ActActIsda => None,
+        }
+    }
+
     pub fn year_fraction(self, d1: NaiveDate, d2: NaiveDate) -> YearFraction {
         match self {
             DayCount::Thirty360 | DayCount::Thirty360Us | DayCount::Thirty360E => {
@@ -123,9 +137,8 @@ impl YearFraction {
     /// If `amount × num` alone overflows `Decimal` (beyond ~7.9 × 10²⁸) the division is
     /// done first instead, which costs at most the 28th significant digit.
     ///
-    /// # Panics
-    ///
-    /// If the result itself does not fit in a `Decimal`, like `Decimal`'s own operators.
+    /// Saturates at `Decimal::MAX` if the result itself does not fit; scenario
+    /// validation bounds principals, rates and dates so that this cannot happen.
     pub fn of(self, amount: Decimal) -> Decimal {
         let num = Decimal::from(self.num);
         let den = Decimal::from(self.den);
@@ -133,7 +146,7 @@ impl YearFraction {
             .checked_mul(num)
             .and_then(|product| product.checked_div(den))
             .or_else(|| amount.checked_div(den)?.checked_mul(num))
-            .expect("amount × year fraction overflows Decimal")
+            .unwrap_or(Decimal::MAX)
     }
 }
 
@@ -234,7 +247,7 @@ fn act_act_isda(d1: NaiveDate, d2: NaiveDate) -> YearFraction {
     if y1 == y2 {
         return YearFraction::new((d2 - d1).num_days(), dib1);
     }
-    let jan1 = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1).expect("year within chrono's range");
+    let jan1 = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(NaiveDate::MAX);
     let head = (jan1(y1 + 1) - d1).num_days();
     let tail = (d2 - jan1(y2)).num_days();
     let whole_years = i64::from(y2 - y1 - 1);

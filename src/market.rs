@@ -6,11 +6,12 @@
 use std::io;
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, Weekday};
 use rust_decimal::Decimal;
 
 use crate::error::InputError;
 use crate::money::parse_exact;
+use crate::scenario::{MAX_PRICE, MAX_SHARES};
 
 /// One trading day of the market.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,9 +70,19 @@ impl PricePath {
                 "the file is empty: expected a header row with date,close,volume".into(),
             ));
         }
+        if headers.get(0).is_some_and(|h| {
+            NaiveDate::parse_from_str(h.trim_start_matches('\u{feff}').trim(), "%Y-%m-%d").is_ok()
+        }) {
+            return Err(err(
+                1,
+                None,
+                "the first line looks like data, not a header: the file needs a header row such as date,close,volume".into(),
+            ));
+        }
         let columns = Columns::locate(&headers).map_err(|m| err(1, None, m))?;
 
         let mut bars: Vec<Bar> = Vec::new();
+        let mut prev_line = 0;
         for record in rdr.records() {
             let record = record.map_err(|e| {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
@@ -92,6 +103,18 @@ impl PricePath {
                     format!("expected a date as YYYY-MM-DD, found \"{date_text}\""),
                 )
             })?;
+            // A weekend row is almost always a date-format slip in an export; a
+            // price path holds trading days only.
+            if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
+                return Err(err(
+                    line,
+                    Some("date"),
+                    format!(
+                        "{date} is a {}: a price path holds trading days only",
+                        date.format("%A")
+                    ),
+                ));
+            }
             let price = |i: usize, name: &str| -> Result<Decimal, InputError> {
                 let v = parse_exact(cell(i, name)?).map_err(|m| err(line, Some(name), m))?;
                 if v <= Decimal::ZERO {
@@ -99,6 +122,13 @@ impl PricePath {
                         line,
                         Some(name),
                         format!("a price must be positive, found {v}"),
+                    ));
+                }
+                if v > MAX_PRICE {
+                    return Err(err(
+                        line,
+                        Some(name),
+                        format!("{v} is larger than the {MAX_PRICE} a share this tool models"),
                     ));
                 }
                 Ok(v)
@@ -114,6 +144,13 @@ impl PricePath {
             };
             let volume = parse_exact(cell(columns.volume, "volume")?)
                 .map_err(|m| err(line, Some("volume"), m))?;
+            if volume > Decimal::from(MAX_SHARES) {
+                return Err(err(
+                    line,
+                    Some("volume"),
+                    format!("{volume} shares is more than the {MAX_SHARES} this tool models"),
+                ));
+            }
             if volume < Decimal::ZERO {
                 return Err(err(
                     line,
@@ -122,17 +159,27 @@ impl PricePath {
                 ));
             }
             if let Some(prev) = bars.last() {
-                if date <= prev.date {
+                if date == prev.date {
                     return Err(err(
                         line,
                         Some("date"),
                         format!(
-                            "dates must strictly increase: {date} comes after {}",
+                            "{date} appears twice (also on line {prev_line}): one row per trading day"
+                        ),
+                    ));
+                }
+                if date < prev.date {
+                    return Err(err(
+                        line,
+                        Some("date"),
+                        format!(
+                            "dates must strictly increase: {date} comes after {} (line {prev_line})",
                             prev.date
                         ),
                     ));
                 }
             }
+            prev_line = line;
             bars.push(Bar {
                 date,
                 close,

@@ -24,6 +24,45 @@ pub fn parse_exact(s: &str) -> Result<Decimal, String> {
     if t.is_empty() {
         return Err("expected a decimal number, found an empty value".into());
     }
+    let lower = t.to_ascii_lowercase();
+    if [
+        "nan",
+        "inf",
+        "+inf",
+        "-inf",
+        "infinity",
+        "+infinity",
+        "-infinity",
+    ]
+    .contains(&lower.as_str())
+    {
+        return Err(format!(
+            "\"{t}\" is not a number: expected a decimal such as \"0.12\""
+        ));
+    }
+    if t.contains(['$', '€', '£', ',']) {
+        return Err(format!(
+            "\"{t}\" has a currency sign or a thousands separator: write plain digits with a decimal point, e.g. \"1234.50\""
+        ));
+    }
+    // Exponents ("4.094e-3", as spreadsheets export sub-penny prices) are read
+    // exactly: the mantissa's digits shifted by the power of ten.
+    if t.contains(['e', 'E']) {
+        return Decimal::from_scientific(t).map_err(|_| {
+            format!("\"{t}\" is not a number that can be held exactly (28 significant digits, magnitude below 7.9e28)")
+        });
+    }
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    let integer_digits = t
+        .split('.')
+        .next()
+        .map(|i| i.chars().filter(char::is_ascii_digit).count())
+        .unwrap_or(0);
+    if integer_digits > 28 || (digits > 29 && integer_digits == digits) {
+        return Err(format!(
+            "\"{t}\" is outside the range of exact decimals (±7.9e28)"
+        ));
+    }
     Decimal::from_str_exact(t).map_err(|e| match e {
         rust_decimal::Error::Underflow => {
             format!("\"{t}\" has more decimal places than can be held exactly (28 at most)")
@@ -137,6 +176,28 @@ mod tests {
         assert!(parse_exact("").is_err());
         assert!(parse_exact("12abc").is_err());
         assert!(parse_exact("0.00000000000000000000000000001").is_err());
+    }
+
+    #[test]
+    fn parse_exact_reads_exponents_exactly() {
+        assert_eq!(parse_exact("4.094e-3").unwrap(), dec!(0.004094));
+        assert_eq!(parse_exact("1E+3").unwrap(), dec!(1000));
+    }
+
+    #[test]
+    fn parse_exact_names_what_it_refuses() {
+        assert!(parse_exact("NaN").unwrap_err().contains("not a number"));
+        assert!(parse_exact("inf").unwrap_err().contains("not a number"));
+        assert!(
+            parse_exact("$1,234.50")
+                .unwrap_err()
+                .contains("currency sign")
+        );
+        assert!(
+            parse_exact("99999999999999999999999999999999")
+                .unwrap_err()
+                .contains("outside the range")
+        );
     }
 
     #[test]

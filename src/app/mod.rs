@@ -101,6 +101,7 @@ fn run_scenario(a: RunArgs) -> Result<Printed, Error> {
     let prices = load_prices(&s, &a.scenario, a.prices.as_deref())?;
     let sim = engine::simulate(&s, &prices)?;
     let summary = json::summary(&s, &sim);
+    let warnings = crate::scenario::lint::run_warnings(&s);
 
     let out = a.out.clone().unwrap_or_else(|| default_out(&a.scenario));
     let mut files = Staging::new(&out)?;
@@ -137,10 +138,9 @@ fn run_scenario(a: RunArgs) -> Result<Printed, Error> {
     } else {
         table::run_summary(&s, &sim)
     };
-    Ok(Printed {
-        stdout,
-        stderr: vec![format!("wrote {} files to {}", landed.len(), out.display())],
-    })
+    let mut stderr: Vec<String> = warnings.iter().map(|w| format!("warning: {w}")).collect();
+    stderr.push(format!("wrote {} files to {}", landed.len(), out.display()));
+    Ok(Printed { stdout, stderr })
 }
 
 fn amortize(a: AmortizeArgs) -> Result<Printed, Error> {
@@ -184,24 +184,30 @@ fn check(a: CheckArgs) -> Result<Printed, Error> {
     out.push_str("\nReconciliation (8-K, MODEL.md §3)\n");
     out.push_str(&table::reconciliation(&s));
     let mut stderr = Vec::new();
-    if s.prices.is_some() {
-        match load_prices(&s, &a.scenario, None) {
-            Ok(p) => out.push_str(&format!(
+    let prices = match s.prices {
+        Some(_) => {
+            let p = load_prices(&s, &a.scenario, None)?;
+            let first = p.bars.first().map(|b| b.date.to_string());
+            let last = p.bars.last().map(|b| b.date.to_string());
+            out.push_str(&format!(
                 "\nprice path: {} trading days, {} .. {}\n",
                 p.bars.len(),
-                p.bars
-                    .first()
-                    .map(|b| b.date.to_string())
-                    .unwrap_or_default(),
-                p.bars
-                    .last()
-                    .map(|b| b.date.to_string())
-                    .unwrap_or_default()
-            )),
-            Err(e) => return Err(e.into()),
+                first.unwrap_or_default(),
+                last.unwrap_or_default()
+            ));
+            Some(p)
         }
-    } else {
-        stderr.push("note: the scenario names no price path; `run` will need --prices".into());
+        None => {
+            stderr.push("note: the scenario names no price path; `run` will need --prices".into());
+            None
+        }
+    };
+    let warnings = crate::scenario::lint::warnings(&s, prices.as_ref());
+    if !warnings.is_empty() {
+        out.push_str(&format!("\n{} warning(s)\n", warnings.len()));
+        for w in warnings {
+            out.push_str(&format!("  warning: {w}\n"));
+        }
     }
     Ok(Printed {
         stdout: out,

@@ -76,6 +76,18 @@ const BID_DAYS_TO_DEFICIENCY: u32 = 30;
 const BID_DAYS_TO_COMPLIANCE: u32 = 10;
 const BID_COMPLIANCE_PERIOD_DAYS: i64 = 180;
 
+/// `discount ÷ n` if it is an exact decimal (n divides a power of ten that fits).
+fn exact_ratio(discount: Decimal, n: usize) -> Option<Decimal> {
+    if n == 0 {
+        return None;
+    }
+    let n = n as i128;
+    (0..=12u32).find_map(|k| {
+        let p = 10i128.pow(k);
+        (p % n == 0).then(|| discount * Decimal::from_i128_with_scale(p / n, k))
+    })
+}
+
 /// A simulation in progress.
 pub struct Engine<'a> {
     s: &'a Scenario,
@@ -108,6 +120,11 @@ pub struct Engine<'a> {
     shortfall_days: usize,
     trading_days: usize,
     bid: BidTracker,
+    /// Scratch for the day's per-note capacity (kept to avoid an allocation a day).
+    capacity: Vec<(usize, Shares)>,
+    /// discount ÷ vwap_days when that is an exact decimal (5 days: × 0.17), so the
+    /// VWAP component needs a multiplication rather than a division.
+    vwap_scale: Option<Decimal>,
 }
 
 /// What one trading day did, for its row.
@@ -151,6 +168,8 @@ impl<'a> Engine<'a> {
             shortfall_days: 0,
             trading_days: 0,
             bid: BidTracker::default(),
+            capacity: Vec::new(),
+            vwap_scale: exact_ratio(s.conversion.discount, s.conversion.vwap_days),
         }
     }
 
@@ -429,10 +448,18 @@ impl<'a> Engine<'a> {
             })
         };
         if c.vwap_days > 0 {
-            let sum: Decimal = (i - c.vwap_days..i)
-                .map(|r| Market::scaled(bars[r].vwap, self.market.lookback_factor(k_t, r)))
-                .sum();
-            lowest(c.discount * sum / Decimal::from(c.vwap_days as u64));
+            let window = i - c.vwap_days..i;
+            let sum: Decimal = if self.market.has_splits() {
+                window
+                    .map(|r| Market::scaled(bars[r].vwap, self.market.lookback_factor(k_t, r)))
+                    .sum()
+            } else {
+                bars[window].iter().map(|b| b.vwap).sum()
+            };
+            lowest(match self.vwap_scale {
+                Some(m) => sum * m,
+                None => c.discount * sum / Decimal::from(c.vwap_days as u64),
+            });
         }
         if c.prior_bid {
             lowest(Market::scaled(
@@ -465,23 +492,28 @@ impl<'a> Engine<'a> {
     ) -> Result<DayFlow, ModelError> {
         let mut flow = DayFlow::default();
         let par = self.s.company.par_value;
-        let Some(computed) = self.computed_price(i) else {
-            return Ok(flow);
-        };
-        let price = if computed < par {
-            obs.event(Event {
-                date,
-                kind: EventKind::ParFloor { computed },
-                note: None,
-                amount: None,
-                shares: None,
-                price: Some(par),
-            });
-            par
+        // Without rows to fill, the price matters only while a note is open: days
+        // when nothing can convert cost little (Monte Carlo).
+        let computed = if O::FULL || !self.order.is_empty() {
+            self.computed_price(i)
         } else {
-            computed
+            None
         };
-        flow.price = Some(price);
+        flow.price = computed.map(|computed| {
+            if computed < par {
+                obs.event(Event {
+                    date,
+                    kind: EventKind::ParFloor { computed },
+                    note: None,
+                    amount: None,
+                    shares: None,
+                    price: Some(par),
+                });
+                par
+            } else {
+                computed
+            }
+        });
         if self.s.holder.policy == Policy::Hold {
             return Ok(flow);
         }
@@ -508,26 +540,70 @@ impl<'a> Engine<'a> {
             });
         }
 
-        // Then convert: one budget across notes (MODEL.md §9).
-        let mut capacity: Vec<(usize, Shares)> = Vec::with_capacity(self.order.len());
-        let mut total: Shares = 0;
+        let Some(price) = flow.price else {
+            return Ok(flow);
+        };
+
+        // Then convert: one budget across notes (MODEL.md §9). Notes are walked in
+        // conversion order only as far as the budget needs: the cap usually binds
+        // long before the last note, and each note's value costs an accrual.
+        let room = cap_room(self.s.conversion.cap, self.outstanding, self.holder)
+            .ok_or_else(|| Self::overflow(date, None, "ownership cap"))?;
+        let by_limit = self
+            .s
+            .holder
+            .daily_limit
+            .map(|l| shares_for(l, price).unwrap_or(u64::MAX) as i128);
+        // With no room, only "is anything convertible?" matters (one share).
+        let bound = if room <= 0 {
+            1
+        } else {
+            room.min(by_limit.unwrap_or(i128::MAX)).max(1)
+        };
+        let mut capacity = std::mem::take(&mut self.capacity);
+        capacity.clear();
+        let mut total: i128 = 0;
         for &idx in &self.order {
+            if total >= bound {
+                break;
+            }
             let book = &self.books[idx];
-            let n = shares_for(book.value_at(date), price).ok_or_else(|| {
+            if book.dust {
+                continue;
+            }
+            let n = book.convertible_shares(date, price).ok_or_else(|| {
                 Self::overflow(date, Some(&book.terms.id), "conversion share count")
             })?;
             if n > 0 {
                 capacity.push((idx, n));
-                total = total
-                    .checked_add(n)
-                    .ok_or_else(|| Self::overflow(date, None, "conversion share count"))?;
+                total += n as i128;
             }
         }
+        let result = self.convert(
+            date, price, room, by_limit, total, &capacity, &mut flow, obs,
+        );
+        self.capacity = capacity;
+        result?;
+        Ok(flow)
+    }
+
+    /// Conversion proper, given the notes' capacity walked in order (`total` is
+    /// their sum, at least the budget unless every note was walked).
+    #[allow(clippy::too_many_arguments)]
+    fn convert<O: Observer>(
+        &mut self,
+        date: NaiveDate,
+        price: Decimal,
+        room: i128,
+        by_limit: Option<i128>,
+        total: i128,
+        capacity: &[(usize, Shares)],
+        flow: &mut DayFlow,
+        obs: &mut O,
+    ) -> Result<(), ModelError> {
         if total == 0 {
-            return Ok(flow);
+            return Ok(());
         }
-        let room = cap_room(self.s.conversion.cap, self.outstanding, self.holder)
-            .ok_or_else(|| Self::overflow(date, None, "ownership cap"))?;
         if room <= 0 {
             obs.event(Event {
                 date,
@@ -540,13 +616,9 @@ impl<'a> Engine<'a> {
                 shares: Some(room),
                 price: Some(price),
             });
-            return Ok(flow);
+            return Ok(());
         }
-        let mut n = (total as i128).min(room);
-        if let Some(limit) = self.s.holder.daily_limit {
-            let by_limit = shares_for(limit, price).unwrap_or(u64::MAX);
-            n = n.min(by_limit as i128);
-        }
+        let mut n = total.min(room).min(by_limit.unwrap_or(i128::MAX));
         let headroom = self.headroom();
         if n > headroom {
             let cut = n - headroom.max(0);
@@ -574,7 +646,7 @@ impl<'a> Engine<'a> {
         let n = n as u64;
         let mut left = n;
         let apply = self.s.conversion.apply;
-        for (idx, cap) in capacity {
+        for &(idx, cap) in capacity {
             if left == 0 {
                 break;
             }
@@ -584,6 +656,9 @@ impl<'a> Engine<'a> {
                 Self::overflow(date, Some(&self.books[idx].terms.id), "conversion amount")
             })?;
             let taken = self.books[idx].convert(date, amount, apply);
+            if take == cap {
+                self.books[idx].mark_if_dust(date, self.s.company.par_value);
+            }
             flow.amount += amount;
             obs.event(Event {
                 date,
@@ -606,7 +681,7 @@ impl<'a> Engine<'a> {
             self.last_conversion = Some(date);
             flow.converted = n;
         }
-        Ok(flow)
+        Ok(())
     }
 
     /// The $1.00 tracker on the day's closing bid (MODEL.md §7, §9).
@@ -651,12 +726,30 @@ impl<'a> Engine<'a> {
         let bar = &self.market.bars[i];
         let mut principal = Decimal::ZERO;
         let mut accrued = Decimal::ZERO;
+        // Unbooked interest summed per basis (360, 365), divided once each.
+        let (mut on_360, mut on_365) = (Decimal::ZERO, Decimal::ZERO);
         let mut note_principal = vec![Decimal::ZERO; self.books.len()];
         for &idx in &self.order {
             let b = &self.books[idx];
             principal += b.principal;
-            accrued += b.accrued_at(date);
             note_principal[idx] = b.principal;
+            match b.unbooked_parts(date) {
+                Some((x, 365)) => {
+                    accrued += b.accrued;
+                    on_365 += x;
+                }
+                Some((x, _)) => {
+                    accrued += b.accrued;
+                    on_360 += x;
+                }
+                None => accrued += b.accrued_at(date),
+            }
+        }
+        if !on_360.is_zero() {
+            accrued += on_360 / Decimal::from(360);
+        }
+        if !on_365.is_zero() {
+            accrued += on_365 / Decimal::from(365);
         }
         let o = Decimal::from(self.outstanding);
         let start = Decimal::from(self.s.company.outstanding);

@@ -66,6 +66,10 @@ pub struct NoteBook {
     /// A conversion has touched the note since its last installment (`reamortize`).
     pub touched: bool,
     pub open: bool,
+    /// What is left can never be worth a share at par before maturity: the note
+    /// waits for its payment and conversion skips it (a performance shortcut that
+    /// changes no figure).
+    pub dust: bool,
     pub ledger: Ledger,
     /// principal × rate, cached: it changes only when the principal does.
     principal_rate: Decimal,
@@ -90,6 +94,7 @@ impl NoteBook {
             level,
             touched: false,
             open: true,
+            dust: false,
             terms,
         }
     }
@@ -118,6 +123,44 @@ impl NoteBook {
             .day_count
             .year_fraction(self.since, t)
             .of(self.principal_rate)
+    }
+
+    /// The unbooked interest as (principal × rate × days, basis) when the day count
+    /// has a fixed basis: summed across notes before one division per basis.
+    pub fn unbooked_parts(&self, t: NaiveDate) -> Option<(Decimal, i64)> {
+        if t <= self.since || self.principal_rate.is_zero() {
+            return Some((Decimal::ZERO, 360));
+        }
+        let (days, basis) = self.terms.day_count.fixed_basis(self.since, t)?;
+        Some((self.principal_rate * Decimal::from(days), basis))
+    }
+
+    /// floor(value_at(t) / price): the shares this note could convert into, computed
+    /// as floor((basis × (principal + accrued) + principal × rate × days) /
+    /// (basis × price)) on the fixed-basis day counts, so no decimal division runs.
+    pub fn convertible_shares(&self, t: NaiveDate, price: Decimal) -> Option<crate::money::Shares> {
+        match self.unbooked_parts(t) {
+            Some((num, basis)) => {
+                let b = Decimal::from(basis);
+                let value = (self.principal + self.accrued)
+                    .checked_mul(b)?
+                    .checked_add(num)?;
+                crate::money::shares_for(value, price.checked_mul(b)?)
+            }
+            None => crate::money::shares_for(self.value_at(t), price),
+        }
+    }
+
+    /// Marks the note as dust if even a generous bound on its value at maturity
+    /// (principal × (1 + rate × (years left + 1)) + accrued) is below `par`, the
+    /// lowest price a conversion can have.
+    pub fn mark_if_dust(&mut self, t: NaiveDate, par: Decimal) {
+        let years = Decimal::from((self.maturity() - t).num_days().max(0) / 360 + 2);
+        let bound = self
+            .principal
+            .checked_mul(Decimal::ONE + self.terms.rate * years)
+            .and_then(|x| x.checked_add(self.accrued.max(Decimal::ZERO)));
+        self.dust = matches!(bound, Some(b) if b < par);
     }
 
     /// Interest accrued as of `t`: booked plus unbooked.

@@ -2,6 +2,7 @@
 //! and the key; all problems found are reported together, not only the first.
 //! Paths inside a scenario are relative to the scenario file.
 
+pub mod lint;
 pub mod raw;
 pub mod tables;
 
@@ -76,6 +77,16 @@ impl Scenario {
     }
 }
 
+/// The largest principal (10^15 dollars), rate (10,000% a year), price (10^9
+/// dollars), share count (10^15), split ratio (10^6) and post-split factor (100)
+/// accepted: far beyond any real instrument, and small enough that every product
+/// the engine forms stays inside the 28-digit decimal range.
+pub const MAX_PRINCIPAL: Decimal = Decimal::from_parts(0xA4C6_8000, 0x38D7E, 0, false, 0);
+pub const MAX_RATE: Decimal = Decimal::from_parts(100, 0, 0, false, 0);
+pub const MAX_PRICE: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
+pub const MAX_SHARES: u64 = 1_000_000_000_000_000;
+pub const MAX_SPLIT_RATIO: u64 = 1_000_000;
+
 /// Collects problems as `(key, message)` so that all of them are reported at once.
 struct Problems {
     path: PathBuf,
@@ -94,6 +105,26 @@ impl Problems {
     fn positive(&mut self, key: &str, v: Decimal) {
         if v <= Decimal::ZERO {
             self.add(key, format!("must be positive, found {v}"));
+        }
+    }
+
+    /// Refuses values past a bound that keeps every product in the engine inside
+    /// the exact decimal range (so no arithmetic can overflow).
+    fn at_most(&mut self, key: &str, v: Decimal, max: Decimal, what: &str) {
+        if v > max {
+            self.add(
+                key,
+                format!("{v} is larger than the {what} this tool models ({max})"),
+            );
+        }
+    }
+
+    fn shares_at_most(&mut self, key: &str, v: u64) {
+        if v > MAX_SHARES {
+            self.add(
+                key,
+                format!("{v} shares is more than the {MAX_SHARES} this tool models"),
+            );
         }
     }
 
@@ -166,6 +197,7 @@ fn compile(raw: RawScenario, path: &Path) -> Result<Scenario, InputError> {
         let principal = match n.principal {
             Some(x) => {
                 p.positive(&format!("{key}.principal"), x.0);
+                p.at_most(&format!("{key}.principal"), x.0, MAX_PRINCIPAL, "principal");
                 x.0
             }
             None => {
@@ -304,18 +336,18 @@ fn compile(raw: RawScenario, path: &Path) -> Result<Scenario, InputError> {
         if !ids.insert(t.id.clone()) {
             p.add(format!("{key}.id"), format!("duplicate id \"{}\"", t.id));
         }
-        if t.date.0 < start || t.date.0 > end {
+        // A tranche after `end` is never reached (check warns); one before `start`
+        // would have been decided in the past, which a scenario cannot say.
+        if t.date.0 < start {
             p.add(
                 format!("{key}.date"),
-                format!(
-                    "{} is outside the scenario's window {start} .. {end}",
-                    t.date.0
-                ),
+                format!("{} is before start {start}", t.date.0),
             );
         }
         let principal = match t.principal {
             Some(x) => {
                 p.positive(&format!("{key}.principal"), x.0);
+                p.at_most(&format!("{key}.principal"), x.0, MAX_PRINCIPAL, "principal");
                 x.0
             }
             None => {
@@ -455,8 +487,14 @@ fn prepayment(p: &mut Problems, key: &str, s: &str) -> Prepayment {
 
 fn company(p: &mut Problems, c: &RawCompany) -> Company {
     p.positive("company.par_value", c.par_value.0);
+    p.at_most("company.par_value", c.par_value.0, MAX_PRICE, "price");
+    p.shares_at_most("company.outstanding", c.outstanding.0);
+    p.shares_at_most("company.authorized", c.authorized.0);
     if c.outstanding.0 == 0 {
         p.add("company.outstanding", "must be at least 1 share");
+    }
+    for (i, r) in c.reserved.iter().enumerate() {
+        p.shares_at_most(&format!("company.reserved[{i}].shares"), r.shares.0);
     }
     let reserved: Vec<ReservedPool> = c
         .reserved
@@ -524,7 +562,9 @@ fn holder(p: &mut Problems, h: Option<&RawHolder>) -> Holder {
     };
     if let Some(l) = h.daily_limit {
         p.positive("holder.daily_limit", l.0);
+        p.at_most("holder.daily_limit", l.0, MAX_PRINCIPAL, "amount");
     }
+    p.shares_at_most("holder.shares", h.shares.0);
     Holder {
         name: h.name.clone().unwrap_or_else(|| "Investor".into()),
         shares: h.shares.0,
@@ -559,10 +599,13 @@ fn conversion(p: &mut Problems, c: Option<&RawConversion>, par: Decimal) -> Conv
     }
     if let Some(f) = c.fixed_price {
         p.positive("conversion.fixed_price", f.0);
+        p.at_most("conversion.fixed_price", f.0, MAX_PRICE, "price");
     }
     if let Some(f) = c.floor {
         p.positive("conversion.floor", f.0);
+        p.at_most("conversion.floor", f.0, MAX_PRICE, "price");
     }
+    p.at_most("conversion.discount", discount, MAX_RATE, "discount");
     let prior_bid = c.prior_bid.unwrap_or(true);
     if vwap_days == 0 && !prior_bid && c.fixed_price.is_none() {
         p.add(
@@ -633,13 +676,25 @@ fn actions(p: &mut Problems, raw: &[RawAction], start: NaiveDate, end: NaiveDate
                         );
                         2
                     }
-                    Some(r) => u64::try_from(r).unwrap_or_else(|_| {
-                        p.add(format!("{key}.ratio"), format!("{r} is too large"));
+                    Some(r) if r > Decimal::from(MAX_SPLIT_RATIO) => {
+                        p.add(
+                            format!("{key}.ratio"),
+                            format!(
+                                "{r} is larger than the 1-for-{MAX_SPLIT_RATIO} this tool models"
+                            ),
+                        );
                         2
-                    }),
+                    }
+                    Some(r) => u64::try_from(r).unwrap_or(2),
                 };
                 let post_split_factor = a.post_split_factor.map(|x| x.0).unwrap_or(Decimal::ONE);
                 p.positive(&format!("{key}.post_split_factor"), post_split_factor);
+                p.at_most(
+                    &format!("{key}.post_split_factor"),
+                    post_split_factor,
+                    MAX_RATE,
+                    "post-split factor",
+                );
                 if a.authorized.is_some() {
                     p.add(
                         format!("{key}.authorized"),

@@ -182,7 +182,7 @@ fn to_pixel(fraction: f64, limit: (i32, i32)) -> i32 {
 }
 
 /// A base-10 log axis over positive values. Labelled ticks are the finest of
-/// 1…9, 1-2-5, 1-3 or decades (thinned to every n-th decade) whose closest pair is
+/// 1…9, 1-1.5-2-3-5-7, 1-2-3-5, 1-2-5, 1-3 or decades (thinned to every n-th decade) whose closest pair is
 /// still about two label heights apart, so labels never crowd at the top of a decade.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LogAxis {
@@ -241,15 +241,22 @@ impl LogAxis {
 
     /// The labelled ticks.
     pub fn ticks(&self) -> Vec<f64> {
-        const SETS: [&[f64]; 4] = [
+        // Finest first; each set's closest pair is further apart than the last's.
+        const SETS: [&[f64]; 7] = [
             &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+            &[1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0],
+            &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0],
+            &[1.0, 2.0, 3.0, 5.0],
             &[1.0, 2.0, 5.0],
             &[1.0, 3.0],
             &[1.0],
         ];
         for mantissas in SETS {
             let t = self.ticks_with(mantissas, 1);
-            if t.len() >= 2 && self.closest_gap(&t) >= LABEL_GAP {
+            // Also no more than one label per three label heights on average: a
+            // long axis of prices reads better at 1-2-3-5 than at 1-1.5-2-3-5-7.
+            let sparse = t.len() as f64 <= (self.room / 3.0).max(2.0);
+            if t.len() >= 2 && sparse && self.closest_gap(&t) >= LABEL_GAP {
                 return t;
             }
         }
@@ -428,13 +435,17 @@ mod tests {
 
     #[test]
     fn chart_log_axis_ticks_one_two_five_over_a_few_decades() {
-        let a = LogAxis::covering([0.00007, 0.002], 14.0);
+        // A 700-pixel axis with 24-pixel labels: about 30 label heights.
+        let a = LogAxis::covering([0.00007, 0.002], 30.0);
         let t = a.ticks();
         assert!(
             t.contains(&0.0001) && t.contains(&0.0002) && t.contains(&0.001),
             "{t:?}"
         );
         assert!(!t.contains(&0.0009), "{t:?}");
+        // Half the room: fewer, sparser labels, still at least two.
+        let short = LogAxis::covering([0.00007, 0.002], 14.0).ticks();
+        assert!(short.len() >= 2 && short.len() <= 4, "{short:?}");
     }
 
     #[test]

@@ -11,7 +11,10 @@ use super::draw::{self, LegendItem, Swatch};
 use super::marks::{Marks, px};
 use super::style::{self, Dash, Pen, Typography, okabe_ito};
 use super::{ChartError, SPLIT_PEN};
-use crate::engine::Simulation;
+use chrono::NaiveDate;
+use plotters::coord::types::RangedCoordf64;
+
+use crate::engine::{EventKind, Simulation};
 use crate::scenario::Scenario;
 
 const CASH: Pen = Pen::new(okabe_ito::BLUE, 4.0, Dash::Solid);
@@ -28,34 +31,23 @@ pub(super) fn draw<DB: DrawingBackend>(
     let marks = Marks::of(sim);
     let days = &sim.days;
 
-    let body = super::page(
-        &root,
-        &t,
-        "Note principal outstanding, and how the notes were settled",
-        &s.name,
-    )?;
+    let body = super::page(&root, &t, &title(sim), &s.name)?;
     let (top, bottom) = body.take_top((f64::from(body.h) * 0.55) as i32);
     let bottom = bottom.inset((t.legend * 0.5) as i32, 0, 0, 0);
 
     // ---- top: principal outstanding per note, stacked ----
+    let (dates, per_note) = note_balances(sim);
     // Only notes that carried principal in the window; a skipped tranche never did.
-    let shown: Vec<usize> = (0..sim.notes.len())
-        .filter(|&i| {
-            days.iter()
-                .any(|d| d.note_principal.get(i).is_some_and(|p| !p.is_zero()))
-        })
+    let shown: Vec<usize> = (0..per_note.len())
+        .filter(|&i| per_note[i].iter().any(|v| *v != 0.0))
         .collect();
-    // Cumulative tops per band: tops[b][day].
+    // Cumulative tops per band: tops[b][point].
     let mut tops: Vec<Vec<f64>> = Vec::with_capacity(shown.len());
-    for (b, &i) in shown.iter().enumerate() {
-        let row: Vec<f64> = days
-            .iter()
-            .enumerate()
-            .map(|(k, d)| {
-                let below = if b == 0 { 0.0 } else { tops[b - 1][k] };
-                below + d.note_principal.get(i).map(|p| px(*p)).unwrap_or(0.0)
-            })
-            .collect();
+    for &i in &shown {
+        let row: Vec<f64> = match tops.last() {
+            None => per_note[i].clone(),
+            Some(below) => below.iter().zip(&per_note[i]).map(|(a, b)| a + b).collect(),
+        };
         tops.push(row);
     }
     // Legend reads in stacking order, bottom band first, like the notes' order in
@@ -102,7 +94,15 @@ pub(super) fn draw<DB: DrawingBackend>(
 
     let plot = super::legend_band(&root, top, &legend, &t, left)?;
     let area = plot.area(&root);
-    let mut chart = super::panel(&area, &t, x_axis.clone(), y_top, false, left)?;
+    let mut chart = super::panel(
+        &area,
+        &t,
+        x_axis.clone(),
+        y_top,
+        false,
+        left,
+        !marks.splits.is_empty(),
+    )?;
     axis::draw_mesh(
         &mut chart,
         &t,
@@ -114,7 +114,7 @@ pub(super) fn draw<DB: DrawingBackend>(
             y_labels: n_top,
         },
     )?;
-    stack(&mut chart, sim, &tops, &t)?;
+    stack(&mut chart, &dates, &tops, &t)?;
     if shown.is_empty() {
         draw::empty_note(
             &root,
@@ -129,7 +129,7 @@ pub(super) fn draw<DB: DrawingBackend>(
     let gap = (t.legend * 0.5) as i32;
     let plot = super::legend_band(&root, bottom, &bottom_legend, &t, left)?;
     let area = plot.area(&root);
-    let mut chart = super::panel(&area, &t, x_axis, y_bottom, true, left)?;
+    let mut chart = super::panel(&area, &t, x_axis, y_bottom, true, left, false)?;
     axis::draw_mesh(
         &mut chart,
         &t,
@@ -160,38 +160,103 @@ pub(super) fn draw<DB: DrawingBackend>(
     Ok(())
 }
 
+/// "Note principal $6.06M: $4.15M converted, $1.9M paid in cash": the whole story
+/// of the chart in its title.
+fn title(sim: &Simulation) -> String {
+    let tot = &sim.totals;
+    if tot.principal_issued.is_zero() {
+        return "Note principal: no notes issued in this window".into();
+    }
+    let mut parts = vec![
+        format!("{} converted", style::money(px(tot.principal_converted))),
+        format!("{} paid in cash", style::money(px(tot.principal_paid_cash))),
+    ];
+    if !tot.principal_outstanding.is_zero() {
+        parts.push(format!(
+            "{} outstanding",
+            style::money(px(tot.principal_outstanding))
+        ));
+    }
+    format!(
+        "Note principal {}: {}",
+        style::money(px(tot.principal_issued)),
+        parts.join(", ")
+    )
+}
+
+/// Each note's principal on the stack's x grid: for every trading day, the balance
+/// before trading (the previous close plus what was issued since) and after it, both
+/// at that date. The bands are then steps, and a tranche issued and converted on the
+/// same day still shows its principal.
+fn note_balances(sim: &Simulation) -> (Vec<NaiveDate>, Vec<Vec<f64>>) {
+    let n = sim.notes.len();
+    let mut issued: Vec<Vec<(NaiveDate, f64)>> = vec![Vec::new(); n];
+    for e in &sim.events {
+        if let (EventKind::Issue, Some(i)) = (&e.kind, e.note) {
+            if let Some(list) = issued.get_mut(i) {
+                list.push((e.date, e.amount.map(px).unwrap_or(0.0)));
+            }
+        }
+    }
+    let mut dates = Vec::with_capacity(sim.days.len() * 2);
+    let mut values = vec![Vec::with_capacity(sim.days.len() * 2); n];
+    let mut prev_date: Option<NaiveDate> = None;
+    for d in &sim.days {
+        dates.push(d.date);
+        dates.push(d.date);
+        for (i, series) in values.iter_mut().enumerate() {
+            let before = series.last().copied().unwrap_or(0.0);
+            let new: f64 = issued[i]
+                .iter()
+                .filter(|(on, _)| prev_date.is_none_or(|p| *on > p) && *on <= d.date)
+                .map(|(_, a)| a)
+                .sum();
+            let after = d.note_principal.get(i).map(|p| px(*p)).unwrap_or(0.0);
+            series.push(before + new);
+            series.push(after);
+        }
+        prev_date = Some(d.date);
+    }
+    (dates, values)
+}
+
 /// Fills each note's band between the band below and its own top, with a white rule
 /// on top so neighbouring bands stay apart in greyscale.
 fn stack<DB: DrawingBackend>(
-    chart: &mut ChartContext<
-        '_,
-        DB,
-        Cartesian2d<MonthAxis, plotters::coord::types::RangedCoordf64>,
-    >,
-    sim: &Simulation,
+    chart: &mut ChartContext<'_, DB, Cartesian2d<MonthAxis, RangedCoordf64>>,
+    dates: &[NaiveDate],
     tops: &[Vec<f64>],
     t: &Typography,
 ) -> Result<(), ChartError> {
-    let dates: Vec<_> = sim.days.iter().map(|d| d.date).collect();
     for (b, top) in tops.iter().enumerate() {
         let mut outline: Vec<_> = dates.iter().copied().zip(top.iter().copied()).collect();
-        let below: Vec<_> = match b {
-            0 => dates.iter().map(|d| (*d, 0.0)).collect(),
-            _ => dates
-                .iter()
-                .copied()
-                .zip(tops[b - 1].iter().copied())
-                .collect(),
-        };
-        outline.extend(below.into_iter().rev());
+        match b {
+            0 => outline.extend(dates.iter().rev().map(|d| (*d, 0.0))),
+            _ => outline.extend(dates.iter().copied().zip(tops[b - 1].iter().copied()).rev()),
+        }
         chart.draw_series(std::iter::once(Polygon::new(
             outline,
             style::band_fill(b).filled(),
         )))?;
     }
+    // The rule follows each top's level stretches only: on a vertical jump (an issue
+    // or a conversion) it would paint over a band one pixel wide, such as a tranche
+    // issued and converted on the same day.
+    let rule = Pen::new(style::PAPER, 1.5, Dash::Solid);
     for top in tops {
-        let line: Vec<_> = dates.iter().copied().zip(top.iter().copied()).collect();
-        draw::line(chart, line, Pen::new(style::PAPER, 1.5, Dash::Solid), t)?;
+        let mut run: Vec<(NaiveDate, f64)> = Vec::new();
+        for (d, v) in dates.iter().copied().zip(top.iter().copied()) {
+            if run.last().is_some_and(|&(pd, pv)| pd == d && pv != v) {
+                if run.len() > 1 {
+                    draw::line(chart, std::mem::take(&mut run), rule, t)?;
+                }
+                run.clear();
+            }
+            run.push((d, v));
+        }
+        if run.len() > 1 {
+            draw::line(chart, run, rule, t)?;
+        }
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{self, LogAxis, MeshText};
 use super::draw::{self, LegendItem, Marker, Swatch};
-use super::marks::{Marks, px, row_at, steps};
+use super::marks::{Marks, px, row_at, span, steps};
 use super::style::{self, Dash, Pen, Typography, okabe_ito};
 use super::{ChartError, Rect, SPLIT_PEN};
 use crate::engine::Simulation;
@@ -110,7 +110,15 @@ pub(super) fn draw<DB: DrawingBackend>(
     // ---- top: shares outstanding and authorized, log scale ----
     let plot = super::legend_band(&root, top, &top_legend, &t, left)?;
     let area = plot.area(&root);
-    let mut chart = super::panel(&area, &t, x_axis.clone(), y_top, false, left)?;
+    let mut chart = super::panel(
+        &area,
+        &t,
+        x_axis.clone(),
+        y_top,
+        false,
+        left,
+        !marks.splits.is_empty(),
+    )?;
     axis::draw_mesh(
         &mut chart,
         &t,
@@ -122,8 +130,15 @@ pub(super) fn draw<DB: DrawingBackend>(
             y_labels: 40,
         },
     )?;
-    draw::line(&mut chart, steps(&authorized), AUTHORIZED, &t)?;
+    // Authorized over outstanding: where the count runs into it, both stay visible.
+    let (first, last) = (x_axis.range().start, x_axis.range().end);
     draw::line(&mut chart, outstanding.clone(), OUTSTANDING, &t)?;
+    draw::line(
+        &mut chart,
+        span(steps(&authorized), first, last),
+        AUTHORIZED,
+        &t,
+    )?;
     super::split_rules(&root, &chart, &marks.splits, true, &t)?;
     for (list, m) in [
         (&marks.tranches_closed, TRANCHE),
@@ -147,7 +162,7 @@ pub(super) fn draw<DB: DrawingBackend>(
     // ---- bottom: the holder's stake against the cap ----
     let plot = super::legend_band(&root, bottom, &bottom_legend, &t, left)?;
     let area = plot.area(&root);
-    let mut chart = super::panel(&area, &t, x_axis.clone(), y_bottom, true, left)?;
+    let mut chart = super::panel(&area, &t, x_axis.clone(), y_bottom, true, left, false)?;
     axis::draw_mesh(
         &mut chart,
         &t,
@@ -159,7 +174,6 @@ pub(super) fn draw<DB: DrawingBackend>(
             y_labels: n_bottom,
         },
     )?;
-    let (first, last) = (x_axis.range().start, x_axis.range().end);
     draw::line(&mut chart, vec![(first, cap), (last, cap)], CAP, &t)?;
     draw::line(&mut chart, holder, HOLDER, &t)?;
     super::split_rules(&root, &chart, &marks.splits, false, &t)?;
@@ -178,11 +192,17 @@ fn end_tags<DB: DrawingBackend>(
     if let Some(b) = series.last() {
         let (x, y) = chart.backend_coord(b);
         let bx: Rect = super::plot_box(chart);
+        // Above the line, unless that would leave the plot (a count at its ceiling).
+        let (y, v) = if y - bx.y > (t.annotation * 2.5) as i32 {
+            (y - lift * 2, VPos::Bottom)
+        } else {
+            (y + lift * 2, VPos::Top)
+        };
         draw::tag(
             root,
             &style::shares(b.1),
-            (x.min(bx.x + bx.w - lift), y - lift * 2),
-            Pos::new(HPos::Right, VPos::Bottom),
+            (x.min(bx.x + bx.w - lift), y),
+            Pos::new(HPos::Right, v),
             t,
         )?;
     }

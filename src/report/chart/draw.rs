@@ -210,7 +210,7 @@ where
     let stroke = pen.stroke(t);
     if points.len() < 2 {
         // One day of data has no line to draw: show the point itself.
-        let r = t.width(pen.width * 1.5);
+        let r = t.width(pen.width * 1.5).max(t.width(5.0));
         chart.draw_series(
             points
                 .into_iter()
@@ -224,7 +224,7 @@ where
         }
         Some((on, off)) => {
             chart.draw_series(std::iter::once(DashedPathElement::new(
-                points.into_iter(),
+                points,
                 on,
                 off,
                 stroke,
@@ -245,7 +245,7 @@ pub fn segment<DB: DrawingBackend>(
     match pen.dash_pattern(t) {
         None => root.draw(&PathElement::new(vec![from, to], pen.stroke(t)))?,
         Some((on, off)) => root.draw(&DashedPathElement::new(
-            vec![from, to].into_iter(),
+            vec![from, to],
             on,
             off,
             pen.stroke(t),

@@ -110,6 +110,38 @@ pub fn steps(points: &[(NaiveDate, f64)]) -> Vec<(NaiveDate, f64)> {
     thin
 }
 
+/// Extends a level (a reference line or a step series) to the whole axis
+/// `first..=last`, so it reads as a level even when the data is a single day.
+pub fn span(
+    mut points: Vec<(NaiveDate, f64)>,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Vec<(NaiveDate, f64)> {
+    if let Some(&(d, v)) = points.first() {
+        if d > first {
+            points.insert(0, (first, v));
+        }
+    }
+    if let Some(&(d, v)) = points.last() {
+        if d < last {
+            points.push((last, v));
+        }
+    }
+    points
+}
+
+/// The distinct successive values of a step series: "$0.002 → $0.01".
+pub fn levels(points: &[(NaiveDate, f64)], fmt: impl Fn(f64) -> String) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for &(_, v) in points {
+        let s = fmt(v);
+        if out.last() != Some(&s) {
+            out.push(s);
+        }
+    }
+    out.join(" → ")
+}
+
 /// Splits a series with gaps (`None`) into runs to draw as separate lines.
 pub fn runs<T: Copy>(
     points: impl IntoIterator<Item = (NaiveDate, Option<T>)>,
@@ -153,6 +185,14 @@ mod tests {
         assert_eq!(s, vec![(d(1), 1.0), (d(4), 1.0), (d(4), 2.0), (d(5), 2.0)]);
         assert_eq!(steps(&[(d(1), 3.0)]), vec![(d(1), 3.0)]);
         assert!(steps(&[]).is_empty());
+    }
+
+    #[test]
+    fn chart_levels_span_the_axis_and_list_their_values() {
+        let s = span(vec![(d(3), 2.0)], d(1), d(5));
+        assert_eq!(s, vec![(d(1), 2.0), (d(3), 2.0), (d(5), 2.0)]);
+        let steps = [(d(1), 0.002), (d(2), 0.002), (d(3), 0.01)];
+        assert_eq!(levels(&steps, |v| format!("{v}")), "0.002 → 0.01");
     }
 
     #[test]

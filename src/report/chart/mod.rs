@@ -14,6 +14,7 @@ pub mod draw;
 pub mod marks;
 mod prices;
 pub mod style;
+pub mod text;
 
 use std::fmt;
 use std::str::FromStr;
@@ -28,6 +29,7 @@ use crate::scenario::Scenario;
 use axis::MonthAxis;
 use draw::{LegendItem, Rect};
 use style::Typography;
+use text::CrispText;
 
 /// A chart could not be drawn or encoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -186,12 +188,12 @@ pub fn render(
 /// write it, and a failure leaves the previous files untouched).
 pub fn render_png<F>(size: ChartSize, draw: F) -> Result<Vec<u8>, ChartError>
 where
-    F: FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), ChartError>,
+    F: FnOnce(&DrawingArea<CrispText<BitMapBackend<'_>>, Shift>) -> Result<(), ChartError>,
 {
     let (w, h) = (size.width, size.height);
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        let root = CrispText::new(BitMapBackend::with_buffer(&mut rgb, (w, h))).into_drawing_area();
         draw(&root)?;
         root.present()?;
     }
@@ -324,6 +326,8 @@ fn legend_band<DB: DrawingBackend>(
 }
 
 /// A chart on `area` with the house margins: date axis `x`, value axis `y`.
+/// `tag_room` leaves a strip above the plot for split labels, so they never sit on
+/// a line (the authorized count usually runs along the top).
 fn panel<'a, DB, Y>(
     area: &'a DrawingArea<DB, Shift>,
     t: &Typography,
@@ -331,14 +335,20 @@ fn panel<'a, DB, Y>(
     y: Y,
     x_labels: bool,
     left: i32,
+    tag_room: bool,
 ) -> Result<ChartContext<'a, DB, Cartesian2d<MonthAxis, Y>>, ChartError>
 where
     DB: DrawingBackend,
     Y: Ranged + ValueFormatter<Y::ValueType>,
 {
+    let top = if tag_room {
+        t.annotation * 1.5
+    } else {
+        t.tick * 0.5
+    };
     Ok(ChartBuilder::on(area)
         .margin_right((t.tick * 1.5) as i32)
-        .margin_top((t.tick * 0.5) as i32)
+        .margin_top(top as i32)
         .x_label_area_size(x_label_area(t, x_labels))
         .y_label_area_size(left)
         .build_cartesian_2d(x, y)?)
@@ -360,7 +370,8 @@ fn plot_box<DB: DrawingBackend, X: Ranged, Y: Ranged>(
     Rect::of(chart.plotting_area())
 }
 
-/// Vertical rules and "1-for-k" tags at each split date.
+/// Vertical rules at each split date, and with `tagged` a "1-for-k split" label in
+/// the strip above the plot (see `panel`'s `tag_room`).
 fn split_rules<DB: DrawingBackend, Y: Ranged>(
     root: &DrawingArea<DB, Shift>,
     chart: &ChartContext<'_, DB, Cartesian2d<MonthAxis, Y>>,
@@ -368,22 +379,20 @@ fn split_rules<DB: DrawingBackend, Y: Ranged>(
     tagged: bool,
     t: &Typography,
 ) -> Result<(), ChartError> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
     let b = plot_box(chart);
     for (d, k) in splits {
         let x = chart.as_coord_spec().x_spec().map(d, (b.x, b.x + b.w));
         draw::rule(root, x, b.y, b.y + b.h, SPLIT_PEN, t)?;
         if tagged {
+            let label = format!("1-for-{k} split");
+            let w = draw::measure(root, &label, &style::text(t.annotation)).0;
+            let left = (x - w / 2).clamp(b.x, (b.x + b.w - w).max(b.x));
             draw::tag(
                 root,
-                &format!("1-for-{k} split"),
-                (
-                    x + (t.annotation * 0.3) as i32,
-                    b.y + (t.annotation * 0.3) as i32,
-                ),
-                plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Left,
-                    plotters::style::text_anchor::VPos::Top,
-                ),
+                &label,
+                (left, b.y - (t.annotation * 0.25) as i32),
+                Pos::new(HPos::Left, VPos::Bottom),
                 t,
             )?;
         }

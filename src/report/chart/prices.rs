@@ -4,11 +4,12 @@
 //! are multiplied by k at a 1-for-k split (MODEL.md §7), so they are step lines.
 
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::Ranged;
 use plotters::prelude::*;
 
 use super::axis::{self, LogAxis, MeshText};
 use super::draw::{self, LegendItem, Swatch};
-use super::marks::{Marks, px, runs, steps};
+use super::marks::{Marks, levels, px, runs, span, steps};
 use super::style::{self, Dash, Pen, Typography, okabe_ito};
 use super::{ChartError, SPLIT_PEN};
 use crate::engine::Simulation;
@@ -19,9 +20,11 @@ use crate::scenario::Scenario;
 const CLOSE: Pen = Pen::new(okabe_ito::BLACK, 1.5, Dash::Solid);
 const VWAP: Pen = Pen::new(okabe_ito::SKY_BLUE, 7.0, Dash::Solid);
 const CONVERSION: Pen = Pen::new(okabe_ito::VERMILLION, 4.0, Dash::Solid);
-const PAR: Pen = Pen::new(okabe_ito::REDDISH_PURPLE, 3.0, Dash::Dashed);
-const FIXED: Pen = Pen::new(okabe_ito::BLUISH_GREEN, 3.0, Dash::Dashed);
-const FLOOR: Pen = Pen::new(okabe_ito::ORANGE, 3.0, Dash::Dashed);
+// Reference levels are drawn over the prices, dashed and thinner, so a conversion
+// price that sits on its floor or fixed price shows both.
+const PAR: Pen = Pen::new(okabe_ito::REDDISH_PURPLE, 2.5, Dash::Dashed);
+const FIXED: Pen = Pen::new(okabe_ito::BLUISH_GREEN, 2.5, Dash::Dashed);
+const FLOOR: Pen = Pen::new(okabe_ito::BLUE, 2.5, Dash::Dashed);
 
 pub(super) fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -58,34 +61,35 @@ pub(super) fn draw<DB: DrawingBackend>(
     let fixed = scaled(s.conversion.fixed_price);
     let floor = scaled(s.conversion.floor);
 
+    let conversion_label = if conversion.is_empty() {
+        format!(
+            "Conversion price (none yet: it needs {} trading days of history)",
+            s.conversion.vwap_days
+        )
+    } else {
+        "Conversion price".to_string()
+    };
     let mut legend = vec![
         LegendItem::new("Close", Swatch::Line(CLOSE)),
         LegendItem::new("VWAP", Swatch::Line(VWAP)),
-        LegendItem::new("Conversion price", Swatch::Line(CONVERSION)),
+        LegendItem::new(conversion_label, Swatch::Line(CONVERSION)),
         LegendItem::new(
             format!("Par value ({})", style::money(par)),
             Swatch::Line(PAR),
         ),
     ];
-    let with_value = |name: &str, base: Option<rust_decimal::Decimal>| {
-        let v = base.map(px).unwrap_or(0.0);
-        if marks.splits.is_empty() {
-            format!("{name} ({})", style::money(v))
-        } else {
-            format!("{name} ({}, ×k at each 1-for-k split)", style::money(v))
-        }
+    // A fixed price or floor is multiplied at each split: the label lists its levels.
+    let with_value = |name: &str, steps: &[(chrono::NaiveDate, f64)]| {
+        format!("{name} ({})", levels(steps, style::money))
     };
-    if fixed.is_some() {
+    if let Some(f) = &fixed {
         legend.push(LegendItem::new(
-            with_value("Fixed price", s.conversion.fixed_price),
+            with_value("Fixed price", f),
             Swatch::Line(FIXED),
         ));
     }
-    if floor.is_some() {
-        legend.push(LegendItem::new(
-            with_value("Floor", s.conversion.floor),
-            Swatch::Line(FLOOR),
-        ));
+    if let Some(f) = &floor {
+        legend.push(LegendItem::new(with_value("Floor", f), Swatch::Line(FLOOR)));
     }
     if !marks.splits.is_empty() {
         legend.push(LegendItem::new("Reverse split", Swatch::Rule(SPLIT_PEN)));
@@ -108,7 +112,15 @@ pub(super) fn draw<DB: DrawingBackend>(
 
     let plot = super::legend_band(&root, body, &legend, &t, left)?;
     let area = plot.area(&root);
-    let mut chart = super::panel(&area, &t, x_axis, y, true, left)?;
+    let mut chart = super::panel(
+        &area,
+        &t,
+        x_axis.clone(),
+        y,
+        true,
+        left,
+        !marks.splits.is_empty(),
+    )?;
     axis::draw_mesh(
         &mut chart,
         &t,
@@ -120,19 +132,18 @@ pub(super) fn draw<DB: DrawingBackend>(
             y_labels: 40,
         },
     )?;
-    if let (Some(a), Some(b)) = (days.first(), days.last()) {
-        draw::line(&mut chart, vec![(a.date, par), (b.date, par)], PAR, &t)?;
-    }
-    if let Some(f) = fixed {
-        draw::line(&mut chart, f, FIXED, &t)?;
-    }
-    if let Some(f) = floor {
-        draw::line(&mut chart, f, FLOOR, &t)?;
-    }
     draw::line(&mut chart, vwap, VWAP, &t)?;
     draw::line(&mut chart, close, CLOSE, &t)?;
     for run in conversion {
         draw::line(&mut chart, run, CONVERSION, &t)?;
+    }
+    let (first, last) = (x_axis.range().start, x_axis.range().end);
+    draw::line(&mut chart, vec![(first, par), (last, par)], PAR, &t)?;
+    if let Some(f) = fixed {
+        draw::line(&mut chart, span(f, first, last), FIXED, &t)?;
+    }
+    if let Some(f) = floor {
+        draw::line(&mut chart, span(f, first, last), FLOOR, &t)?;
     }
     super::split_rules(&root, &chart, &marks.splits, true, &t)?;
     Ok(())

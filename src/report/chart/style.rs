@@ -16,6 +16,11 @@ use plotters::style::{FontDesc, FontStyle, RGBColor, ShapeStyle, TextStyle};
 /// SVG names, so a viewer with DejaVu Sans installed shows the same glyphs.
 pub const FONT_FAMILY: &str = "DejaVu Sans";
 
+/// DejaVu Sans, shipped in `assets/fonts/` with its licence.
+pub static DEJAVU_SANS: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+/// DejaVu Sans Bold.
+pub static DEJAVU_SANS_BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+
 static REGISTER: Once = Once::new();
 static REGISTERED: AtomicBool = AtomicBool::new(false);
 
@@ -26,23 +31,11 @@ static REGISTERED: AtomicBool = AtomicBool::new(false);
 /// Returns false only if the embedded font files were unreadable (a corrupt build).
 pub fn register_fonts() -> bool {
     REGISTER.call_once(|| {
-        let regular = plotters::style::register_font(
-            FONT_FAMILY,
-            FontStyle::Normal,
-            include_bytes!("../../../assets/fonts/DejaVuSans.ttf"),
-        );
-        let bold = plotters::style::register_font(
-            FONT_FAMILY,
-            FontStyle::Bold,
-            include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf"),
-        );
+        let regular = plotters::style::register_font(FONT_FAMILY, FontStyle::Normal, DEJAVU_SANS);
+        let bold = plotters::style::register_font(FONT_FAMILY, FontStyle::Bold, DEJAVU_SANS_BOLD);
         // Also as the generic family plotters falls back to for any text a chart
         // leaves unstyled, so no text ever asks the machine for a font.
-        let generic = plotters::style::register_font(
-            "sans-serif",
-            FontStyle::Normal,
-            include_bytes!("../../../assets/fonts/DejaVuSans.ttf"),
-        );
+        let generic = plotters::style::register_font("sans-serif", FontStyle::Normal, DEJAVU_SANS);
         REGISTERED.store(
             regular.is_ok() && bold.is_ok() && generic.is_ok(),
             Ordering::SeqCst,
