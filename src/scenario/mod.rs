@@ -2,6 +2,7 @@
 //! and the key; all problems found are reported together, not only the first.
 //! Paths inside a scenario are relative to the scenario file.
 
+mod holders;
 pub mod lint;
 pub mod raw;
 pub mod tables;
@@ -33,7 +34,9 @@ pub struct Scenario {
     pub tranches: Vec<Tranche>,
     pub actions: Vec<Action>,
     pub holders: Vec<NamedHolder>,
-    /// `[split]` as written (the `split` command validates it).
+    /// `[ownership]` with its defaults (MODEL.md §8).
+    pub ownership: OwnershipTerms,
+    /// `[split]` as written (validated at load; the `split` command reads it).
     pub split: Option<tables::RawSplitTable>,
     /// `[simulate]` as written (the `simulate` command validates it).
     pub simulate: Option<tables::RawSimulateTable>,
@@ -401,16 +404,16 @@ fn compile(raw: RawScenario, path: &Path) -> Result<Scenario, InputError> {
     }
 
     let actions = actions(&mut p, &raw.actions, start, end);
-    let holders = raw
-        .holders
-        .iter()
-        .map(|h| NamedHolder {
-            name: h.name.clone(),
-            shares: h.shares.0,
-            options_vested: h.options_vested.0,
-            options_unvested: h.options_unvested.0,
-        })
-        .collect::<Vec<_>>();
+    let holders = holders::holders(&mut p, &raw.holders, start);
+    let ownership = holders::ownership(
+        &mut p,
+        raw.ownership.as_ref(),
+        &company,
+        holder.shares,
+        &holders,
+        start,
+    );
+    holders::split_table(&mut p, raw.split.as_ref());
     let named: u128 =
         holders.iter().map(|h| h.shares as u128).sum::<u128>() + holder.shares as u128;
     if named > company.outstanding as u128 {
@@ -442,6 +445,7 @@ fn compile(raw: RawScenario, path: &Path) -> Result<Scenario, InputError> {
             tranches,
             actions,
             holders,
+            ownership,
             split: raw.split,
             simulate: raw.simulate,
         }),
