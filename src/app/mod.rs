@@ -1,6 +1,8 @@
 //! The one place that sees everything: load → simulate → report, per command.
 //! Returns what to print; `main` prints it.
 
+mod split;
+
 use std::path::{Path, PathBuf};
 
 use crate::cli::{AmortizeArgs, CheckArgs, Cli, Command, RunArgs};
@@ -25,6 +27,7 @@ pub fn run(cli: Cli) -> Result<Printed, Error> {
         Command::Run(a) => run_scenario(a),
         Command::Amortize(a) => amortize(a),
         Command::Check(a) => check(a),
+        Command::Split(a) => split::run(a),
     }
 }
 

@@ -4,5 +4,6 @@
 pub mod csv;
 pub mod json;
 pub mod output;
+pub mod split;
 pub mod table;
 pub mod terms;

@@ -186,30 +186,9 @@ impl Exact {
             format!("{}/{}", self.num, self.den)
         }
     }
-
-    /// For people: "10,235,381.2", or "17,058,968 2/3" when it does not terminate.
-    pub fn display(&self) -> String {
-        use crate::report::table::group;
-        if self.den == 1 {
-            return group(self.num);
-        }
-        if self.terminates() {
-            if let Some(d) = self.to_decimal() {
-                let whole = d.trunc();
-                let frac = (d - whole).abs().normalize().to_string();
-                let w = whole.mantissa() / 10i128.pow(whole.scale());
-                let sign = if d < Decimal::ZERO && w == 0 { "-" } else { "" };
-                return format!("{sign}{}{}", group(w), frac.trim_start_matches('0'));
-            }
-        }
-        let w = self.num / self.den as i128;
-        let r = (self.num % self.den as i128).unsigned_abs();
-        let g = gcd(r, self.den as u128);
-        format!("{} {}/{}", group(w), r / g, self.den as u128 / g)
-    }
 }
 
-fn gcd(mut a: u128, mut b: u128) -> u128 {
+pub(crate) fn gcd(mut a: u128, mut b: u128) -> u128 {
     while b != 0 {
         (a, b) = (b, a % b);
     }
@@ -381,7 +360,6 @@ mod tests {
     fn exact_division_keeps_the_proxy_s_tenths() {
         let e = Exact::div(51_176_906, 5);
         assert_eq!(e.to_decimal(), Some(dec!(10235381.2)));
-        assert_eq!(e.display(), "10,235,381.2");
         assert_eq!(
             (e.floor(), e.ceil(), e.nearest()),
             (10_235_381, 10_235_382, 10_235_381)
@@ -395,7 +373,6 @@ mod tests {
     fn a_division_that_does_not_terminate_is_shown_as_a_fraction() {
         let e = Exact::div(51_176_906, 3);
         assert!(!e.terminates());
-        assert_eq!(e.display(), "17,058,968 2/3");
         assert_eq!(e.fraction_text(), "51176906/3");
         assert_eq!(e.decimal_text(), "17058968.66666666666666666667");
         assert_eq!(e.nearest(), 17_058_969);
