@@ -743,5 +743,17 @@ fn actions(p: &mut Problems, raw: &[RawAction], start: NaiveDate, end: NaiveDate
         };
         out.push(Action { date, kind });
     }
+    // The engine keeps the product of the split ratios as a whole number (look-back
+    // factors, dilution_pct): it must fit a u64.
+    let product = out.iter().try_fold(1u64, |acc, a| match a.kind {
+        ActionKind::Split { ratio, .. } => acc.checked_mul(ratio),
+        ActionKind::Authorize { .. } => Some(acc),
+    });
+    if product.is_none() {
+        p.add(
+            "actions",
+            format!("the split ratios multiply to more than {}", u64::MAX),
+        );
+    }
     out
 }

@@ -196,42 +196,14 @@ pub fn advise(
         state.step(d, b);
     }
     let deficiency = state.deficiency;
-    let follow = |k: Option<u64>| -> Result<
-        (
-            Option<NaiveDate>,
-            Option<NaiveDate>,
-            Option<(NaiveDate, Decimal)>,
-        ),
-        String,
-    > {
-        let mut s = state;
-        let (mut compliant, mut next, mut first) = (None, None, None);
-        for &(d, b) in after {
-            let bid = match k {
-                Some(k) => split_price(b, k, post_split_factor)
-                    .ok_or_else(|| format!("the bid {b} on {d} × {k} leaves the decimal range"))?,
-                None => b,
-            };
-            if first.is_none() {
-                first = Some((d, bid));
-            }
-            match s.step(d, bid) {
-                Some(BidEvent::Compliance { date }) if compliant.is_none() => {
-                    compliant = Some(date)
-                }
-                Some(BidEvent::Deficiency { date, .. }) if next.is_none() => next = Some(date),
-                _ => {}
-            }
-            if compliant.is_some() && next.is_some() {
-                break;
-            }
-        }
-        Ok((compliant, next, first))
-    };
-    let (unsplit_compliant_on, unsplit_next_deficiency, _) = follow(None)?;
+    let unsplit = follow(state, after, None, post_split_factor)?;
     let mut rows = Vec::with_capacity(ratios.len() as usize);
     for k in ratios.ratios() {
-        let (compliant_on, next_deficiency, first_bid) = follow(Some(k))?;
+        let Path {
+            compliant_on,
+            next_deficiency,
+            first_bid,
+        } = follow(state, after, Some(k), post_split_factor)?;
         let in_time = match (deficiency, compliant_on) {
             (Some((_, deadline)), Some(c)) => c <= deadline,
             _ => false,
@@ -249,11 +221,56 @@ pub fn advise(
         date,
         post_split_factor,
         deficiency,
-        unsplit_compliant_on,
-        unsplit_next_deficiency,
+        unsplit_compliant_on: unsplit.compliant_on,
+        unsplit_next_deficiency: unsplit.next_deficiency,
         before: pre.capital(1)?,
         ratios: rows,
     })
+}
+
+/// What the tracker sees after the split date.
+struct Path {
+    compliant_on: Option<NaiveDate>,
+    next_deficiency: Option<NaiveDate>,
+    first_bid: Option<(NaiveDate, Decimal)>,
+}
+
+/// Runs the tracker on from `state` over `after`, the bids × k × factor (no split:
+/// `k = None`), until it has seen a compliance and a new deficiency.
+fn follow(
+    mut state: BidState,
+    after: &[(NaiveDate, Decimal)],
+    k: Option<u64>,
+    factor: Decimal,
+) -> Result<Path, String> {
+    let mut p = Path {
+        compliant_on: None,
+        next_deficiency: None,
+        first_bid: None,
+    };
+    for &(d, b) in after {
+        let bid = match k {
+            Some(k) => split_price(b, k, factor)
+                .ok_or_else(|| format!("the bid {b} on {d} × {k} leaves the decimal range"))?,
+            None => b,
+        };
+        if p.first_bid.is_none() {
+            p.first_bid = Some((d, bid));
+        }
+        match state.step(d, bid) {
+            Some(BidEvent::Compliance { date }) if p.compliant_on.is_none() => {
+                p.compliant_on = Some(date)
+            }
+            Some(BidEvent::Deficiency { date, .. }) if p.next_deficiency.is_none() => {
+                p.next_deficiency = Some(date)
+            }
+            _ => {}
+        }
+        if p.compliant_on.is_some() && p.next_deficiency.is_some() {
+            break;
+        }
+    }
+    Ok(p)
 }
 
 #[cfg(test)]
