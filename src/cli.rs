@@ -26,6 +26,27 @@ pub enum Command {
     /// Validate a scenario; print the resolved terms and the 8-K reconciliation.
     Check(CheckArgs),
     /// Reverse splits: the proxy's share table for every whole ratio, ownership, the $1.00 advisor.
+    ///
+    /// Without --advise: the share table of the 2013 proxy's "Principal Effects of the
+    /// Reverse Stock Split" at the scenario's `start` (authorized, outstanding, each
+    /// reserved pool, authorized but unissued and unreserved), each count exact
+    /// (10,235,381.2), rounded by the split's rules (every holder of record rounded up,
+    /// the public float as one holder, pools and grants rounded down) and to the nearest
+    /// whole share (as the proxy prints it); each named holder and grant (exercise
+    /// prices x k); the price each ratio implies at --price; beneficial ownership before
+    /// and after (shares held + acquirable within 60 days); the Form 4 ledgers. Writes
+    /// split.csv, ownership.csv and trades.csv.
+    ///
+    /// With --advise DATE: for a split at the open of DATE on the (pre-split) price path,
+    /// which ratios regain $1.00 compliance (10 consecutive trading days with a closing
+    /// bid of at least $1.00), whether within the 180-day compliance period, when the bid
+    /// next falls deficient, and what each ratio does to shares outstanding, authorized
+    /// headroom and the noteholder's room under its ownership cap. Writes advice.csv.
+    #[command(after_long_help = "Examples:\n  \
+        dilution split scenarios/ascent-2013-split.toml\n  \
+        dilution split scenarios/ascent-2013-split.toml --ratios 5..20 --price 0.67 --json\n  \
+        dilution split scenarios/ascent-2017.toml --advise 2018-07-20 --ratios 1000..3000\n  \
+        dilution split scenarios/ascent-2017.toml --advise 2018-07-20 --ratios 1000..3000 --post-split-factor 0.8")]
     Split(SplitArgs),
 }
 
@@ -65,23 +86,7 @@ pub struct CheckArgs {
     pub scenario: PathBuf,
 }
 
-/// `dilution split`: what a 1-for-k reverse split does, for every whole k in a range.
-///
-/// Without --advise: the share table of the 2013 proxy's "Principal Effects of the
-/// Reverse Stock Split" at the scenario's `start` (authorized, outstanding, each
-/// reserved pool, authorized but unissued and unreserved), each count exact
-/// (10,235,381.2), rounded by the split's rules (every holder of record rounded up,
-/// the public float as one holder, pools and grants rounded down) and to the nearest
-/// whole share (as the proxy prints it); each named holder and grant (exercise
-/// prices x k); the price each ratio implies at --price; beneficial ownership before
-/// and after (shares held + acquirable within 60 days); the Form 4 ledgers. Writes
-/// split.csv, ownership.csv and trades.csv.
-///
-/// With --advise DATE: for a split at the open of DATE on the (pre-split) price path,
-/// which ratios regain $1.00 compliance (10 consecutive trading days with a closing
-/// bid of at least $1.00), whether within the 180-day compliance period, when the bid
-/// next falls deficient, and what each ratio does to shares outstanding, authorized
-/// headroom and the noteholder's room under its ownership cap. Writes advice.csv.
+/// `dilution split` (see `Command::Split`).
 #[derive(Debug, Args)]
 pub struct SplitArgs {
     /// The scenario file (TOML): [company], [[holders]], [ownership], [split].

@@ -660,7 +660,7 @@ pub fn advice_text(name: &str, a: &Advice, cap: Decimal) -> String {
         date_text(a.unsplit_compliant_on),
         date_text(a.unsplit_next_deficiency)
     ));
-    let cap_text = format!("{}%", cap * Decimal::ONE_HUNDRED);
+    let cap_text = format!("{}%", plain(cap * Decimal::ONE_HUNDRED));
     out.push_str(&format!(
         "Before the split: {} outstanding, headroom {}, noteholder {} shares, room under the {cap_text} cap {}\n",
         group(a.before.outstanding as i128),
@@ -678,7 +678,7 @@ pub fn advice_text(name: &str, a: &Advice, cap: Decimal) -> String {
     });
     let mut g = Grid {
         heads: [
-            "first bid after",
+            "first bid, on",
             "compliant on",
             "in time",
             "next deficiency",
