@@ -31,7 +31,14 @@ pub fn run(a: SplitArgs) -> Result<Printed, Error> {
     };
     if let Some(date) = &a.advise {
         let date = advise_date(date, &s, &a.scenario)?;
-        return advise(&a, &s, date, ratios, factor);
+        let mut printed = advise(&a, &s, date, ratios, factor)?;
+        if a.price.is_some() {
+            printed.stderr.insert(
+                0,
+                "note: --price is not used with --advise (the path gives the prices)".into(),
+            );
+        }
+        return Ok(printed);
     }
     let price = match decimal_arg("--price", a.price.as_deref())? {
         Some(p) => Some(p),
