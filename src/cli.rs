@@ -89,7 +89,7 @@ pub struct CheckArgs {
 /// `dilution split` (see `Command::Split`).
 #[derive(Debug, Args)]
 pub struct SplitArgs {
-    /// The scenario file (TOML): [company], [[holders]], [ownership], [split].
+    /// The scenario file (TOML): [company], [[holders]], [split], [split.ownership].
     pub scenario: PathBuf,
     /// Whole ratios, inclusive: 5..10 is 1-for-5 through 1-for-10; a single 7 is 1-for-7
     /// [default: [split] ratios, else 5..10].

@@ -63,11 +63,12 @@ pub fn run(a: SplitArgs) -> Result<Printed, Error> {
     let share_table =
         table::build(&snapshot, ratios, price, factor).map_err(|e| invalid("holders", e))?;
     let mut tables = Vec::new();
+    let terms = s.ownership();
     if !s.holders.is_empty() {
         for k in std::iter::once(1).chain(ratios.ratios()) {
             tables.push(
-                ownership::table(&s.holders, &s.ownership, s.holder.shares, k)
-                    .map_err(|e| invalid("ownership", e))?,
+                ownership::table(&s.holders, &terms, s.holder.shares, k)
+                    .map_err(|e| invalid("split.ownership", e))?,
             );
         }
     }
@@ -129,6 +130,18 @@ fn decimal_arg(flag: &str, text: Option<&str>) -> Result<Option<Decimal>, InputE
     let d = parse_exact(t).map_err(|e| InputError::Usage(format!("{flag} {t}: {e}")))?;
     if d <= Decimal::ZERO {
         return Err(InputError::Usage(format!("{flag} {t}: must be positive")));
+    }
+    // The scenario's own bounds (a price, a post-split factor), so that every
+    // product stays inside the exact decimal range.
+    let max = if flag == "--price" {
+        crate::scenario::MAX_PRICE
+    } else {
+        crate::scenario::MAX_RATE
+    };
+    if d > max {
+        return Err(InputError::Usage(format!(
+            "{flag} {t}: larger than the {max} this tool models"
+        )));
     }
     Ok(Some(d))
 }

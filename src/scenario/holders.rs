@@ -1,5 +1,5 @@
 //! Validation of `[[holders]]` (named holders, their grants and Form 4 trades),
-//! `[ownership]` and `[split]`: the inputs of the `split` command (MODEL.md §7-8).
+//! `[split]` and `[split.ownership]`: the inputs of the `split` command (MODEL.md §7-8).
 //! Problems are collected, each naming its key, like the rest of the scenario.
 
 use std::collections::HashSet;
@@ -7,13 +7,13 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::Problems;
 use super::raw::{RawNamedHolder, RawOptionGrant};
 use super::tables::{RawOwnershipTable, RawSplitTable};
+use super::{MAX_PRICE, MAX_SHARES, Problems};
 use crate::money::Shares;
 use crate::split::RatioRange;
 use crate::terms::{
-    Company, NamedHolder, OptionGrant, OwnershipGroup, OwnershipTerms, RsuGrant, Trade, Vesting,
+    NamedHolder, OptionGrant, OwnershipGroup, OwnershipTerms, RsuGrant, Trade, Vesting,
 };
 
 /// The SEC's "acquirable within 60 days" (Rule 13d-3(d)(1)), as the proxy applies it.
@@ -38,6 +38,7 @@ pub(super) fn holders(
                 format!("duplicate holder \"{}\"", h.name),
             );
         }
+        p.shares_at_most(&format!("{key}.shares"), h.shares.0);
         if h.restricted_stock.0 > h.shares.0 {
             p.add(
                 format!("{key}.restricted_stock"),
@@ -71,6 +72,15 @@ pub(super) fn holders(
             })
             .collect();
         check_trades(p, &key, &trades, h.shares.0, start);
+        for (k, v) in [
+            ("options_vested", h.options_vested.0),
+            ("options_unvested", h.options_unvested.0),
+        ] {
+            p.shares_at_most(&format!("{key}.{k}"), v);
+        }
+        for (j, r) in h.rsus.iter().enumerate() {
+            p.shares_at_most(&format!("{key}.rsus[{j}].shares"), r.shares.0);
+        }
         let group = h.group.as_ref().map(|g| {
             if g.trim().is_empty() {
                 p.add(format!("{key}.group"), "must not be empty");
@@ -116,13 +126,15 @@ fn option_grant(p: &mut Problems, key: &str, g: &RawOptionGrant) -> OptionGrant 
         );
         0
     });
+    p.shares_at_most(&format!("{key}.shares"), g.shares.0);
     if let Some(price) = g.exercise_price {
-        if price.0 <= Decimal::ZERO {
-            p.add(
-                format!("{key}.exercise_price"),
-                format!("must be positive, found {}", price.0),
-            );
-        }
+        p.positive(&format!("{key}.exercise_price"), price.0);
+        p.at_most(
+            &format!("{key}.exercise_price"),
+            price.0,
+            MAX_PRICE,
+            "price",
+        );
     }
     let vesting: Vec<Vesting> = g
         .vesting
@@ -185,10 +197,15 @@ fn check_trades(p: &mut Problems, key: &str, trades: &[Trade], held: Shares, sta
             );
         }
         previous = Some(t.date);
-        if t.price <= Decimal::ZERO {
+        p.positive(&format!("{k}.price"), t.price);
+        p.at_most(&format!("{k}.price"), t.price, MAX_PRICE, "price");
+        if t.shares.unsigned_abs() > MAX_SHARES {
             p.add(
-                format!("{k}.price"),
-                format!("must be positive, found {}", t.price),
+                format!("{k}.shares"),
+                format!(
+                    "{} shares is more than the {MAX_SHARES} this tool models",
+                    t.shares
+                ),
             );
         }
     }
@@ -198,29 +215,30 @@ fn check_trades(p: &mut Problems, key: &str, trades: &[Trade], held: Shares, sta
     }
 }
 
-/// `[ownership]` with its defaults; checks that the named holders fit in its
+/// `[split.ownership]` with its defaults; checks that the named holders fit in its
 /// outstanding count and that every group line has members.
 pub(super) fn ownership(
     p: &mut Problems,
     raw: Option<&RawOwnershipTable>,
-    company: &Company,
+    company_outstanding: Shares,
     investor: Shares,
     holders: &[NamedHolder],
     start: NaiveDate,
 ) -> OwnershipTerms {
     let empty = RawOwnershipTable::default();
     let raw = raw.unwrap_or(&empty);
-    let outstanding = raw.outstanding.map(|x| x.0).unwrap_or(company.outstanding);
+    let outstanding = raw.outstanding.map(|x| x.0).unwrap_or(company_outstanding);
     if outstanding == 0 {
-        p.add("ownership.outstanding", "must be at least 1 share");
+        p.add("split.ownership.outstanding", "must be at least 1 share");
     }
     if raw.outstanding.is_some() {
+        p.shares_at_most("split.ownership.outstanding", outstanding);
         let named = holders
             .iter()
             .fold(investor as u128, |acc, h| acc + h.shares as u128);
         if named > outstanding as u128 {
             p.add(
-                "ownership.outstanding",
+                "split.ownership.outstanding",
                 format!("the holder and the named holders own {named} shares, more than these {outstanding}"),
             );
         }
@@ -228,7 +246,7 @@ pub(super) fn ownership(
     let window_days = raw.window_days.unwrap_or(DEFAULT_WINDOW_DAYS);
     let mut groups: Vec<OwnershipGroup> = Vec::new();
     for (i, g) in raw.groups.iter().enumerate() {
-        let key = format!("ownership.groups[{i}]");
+        let key = format!("split.ownership.groups[{i}]");
         if groups.iter().any(|x| x.name == g.name) {
             p.add(
                 format!("{key}.name"),
@@ -282,5 +300,6 @@ pub(super) fn split_table(p: &mut Problems, raw: Option<&RawSplitTable>) {
     }
     if let Some(price) = t.price {
         p.positive("split.price", price.0);
+        p.at_most("split.price", price.0, MAX_PRICE, "price");
     }
 }

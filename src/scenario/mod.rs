@@ -34,8 +34,6 @@ pub struct Scenario {
     pub tranches: Vec<Tranche>,
     pub actions: Vec<Action>,
     pub holders: Vec<NamedHolder>,
-    /// `[ownership]` with its defaults (MODEL.md §8).
-    pub ownership: OwnershipTerms,
     /// `[split]` as written (validated at load; the `split` command reads it).
     pub split: Option<tables::RawSplitTable>,
     /// `[simulate]` as written (the `simulate` command validates it).
@@ -67,6 +65,23 @@ impl Scenario {
                 message: e.to_string().trim_end().to_string(),
             })?;
         compile(raw, path)
+    }
+
+    /// The beneficial-ownership snapshot (MODEL.md §8): `[split.ownership]` with its
+    /// defaults (as of `start`, `company.outstanding`, 60 days), validated at load.
+    pub fn ownership(&self) -> OwnershipTerms {
+        let mut p = Problems {
+            path: PathBuf::new(),
+            found: Vec::new(),
+        };
+        holders::ownership(
+            &mut p,
+            self.split.as_ref().and_then(|t| t.ownership.as_ref()),
+            self.company.outstanding,
+            self.holder.shares,
+            &self.holders,
+            self.start,
+        )
     }
 
     /// Every note that can exist: the scenario's notes, then every tranche as if it
@@ -405,10 +420,10 @@ fn compile(raw: RawScenario, path: &Path) -> Result<Scenario, InputError> {
 
     let actions = actions(&mut p, &raw.actions, start, end);
     let holders = holders::holders(&mut p, &raw.holders, start);
-    let ownership = holders::ownership(
+    holders::ownership(
         &mut p,
-        raw.ownership.as_ref(),
-        &company,
+        raw.split.as_ref().and_then(|t| t.ownership.as_ref()),
+        company.outstanding,
         holder.shares,
         &holders,
         start,
@@ -445,7 +460,6 @@ fn compile(raw: RawScenario, path: &Path) -> Result<Scenario, InputError> {
             tranches,
             actions,
             holders,
-            ownership,
             split: raw.split,
             simulate: raw.simulate,
         }),

@@ -143,8 +143,6 @@ pub struct RawScenario {
     #[serde(default)]
     pub split: Option<super::tables::RawSplitTable>,
     #[serde(default)]
-    pub ownership: Option<super::tables::RawOwnershipTable>,
-    #[serde(default)]
     pub simulate: Option<super::tables::RawSimulateTable>,
 }
 

@@ -1,4 +1,4 @@
-//! Optional tables read by single commands: `[split]` and `[ownership]` (the
+//! Optional tables read by single commands: `[split]` with `[split.ownership]` (the
 //! `split` command) and `[simulate]` (the `simulate` command). Each command's owner
 //! extends its table here; `run` ignores them.
 
@@ -14,9 +14,11 @@ pub struct RawSplitTable {
     pub ratios: Option<String>,
     /// The price to show each ratio's implied price at.
     pub price: Option<Dec>,
+    /// `[split.ownership]`: the beneficial-ownership table's snapshot.
+    pub ownership: Option<RawOwnershipTable>,
 }
 
-/// `[ownership]`: the beneficial-ownership table's own date and share count
+/// `[split.ownership]`: the beneficial-ownership table's own date and share count
 /// (MODEL.md §8). The 2013 proxy computes its percentages "as of March 31, 2013" on
 /// 51,523,758 shares, while its split table is "as market close on April 25, 2013"
 /// on 51,176,906: two snapshots in one filing.

@@ -61,7 +61,10 @@ impl BidState {
             self.below += 1;
             self.above = 0;
             if self.deficiency.is_none() && self.below == DAYS_TO_DEFICIENCY {
-                let deadline = date + Duration::days(COMPLIANCE_PERIOD_DAYS);
+                // At the end of the calendar the deadline is the last date there is.
+                let deadline = date
+                    .checked_add_signed(Duration::days(COMPLIANCE_PERIOD_DAYS))
+                    .unwrap_or(NaiveDate::MAX);
                 self.deficiency = Some((date, deadline));
                 return Some(BidEvent::Deficiency { date, deadline });
             }

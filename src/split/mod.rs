@@ -107,6 +107,12 @@ fn ratio(part: &str, whole: &str) -> Result<u64, String> {
             "ratio {p} is below 2: a 1-for-k reverse split needs k of at least 2"
         ));
     }
+    if d > Decimal::from(crate::scenario::MAX_SPLIT_RATIO) {
+        return Err(format!(
+            "ratio {p} is larger than the 1-for-{} this tool models",
+            crate::scenario::MAX_SPLIT_RATIO
+        ));
+    }
     u64::try_from(d).map_err(|_| format!("ratio {p} is too large"))
 }
 

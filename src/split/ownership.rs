@@ -21,7 +21,9 @@ use crate::terms::{NamedHolder, OwnershipTerms, Trade};
 /// restricted stock units vesting by then. An option grant that has expired by
 /// `as_of` gives nothing; an RSU without a vesting date is not counted.
 pub fn acquirable(h: &NamedHolder, as_of: NaiveDate, window_days: u32) -> Shares {
-    let horizon = as_of + Duration::days(window_days as i64);
+    let horizon = as_of
+        .checked_add_signed(Duration::days(window_days as i64))
+        .unwrap_or(NaiveDate::MAX);
     let options: u128 = h
         .options
         .iter()
