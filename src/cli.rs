@@ -27,6 +27,29 @@ pub enum Command {
     Amortize(AmortizeArgs),
     /// Validate a scenario; print the resolved terms and the 8-K reconciliation.
     Check(CheckArgs),
+    /// Reverse splits: the proxy's share table for every whole ratio, ownership, the $1.00 advisor.
+    ///
+    /// Without --advise: the share table of the 2013 proxy's "Principal Effects of the
+    /// Reverse Stock Split" at the scenario's `start` (authorized, outstanding, each
+    /// reserved pool, authorized but unissued and unreserved), each count exact
+    /// (10,235,381.2), rounded by the split's rules (every holder of record rounded up,
+    /// the public float as one holder, pools and grants rounded down) and to the nearest
+    /// whole share (as the proxy prints it); each named holder and grant (exercise
+    /// prices x k); the price each ratio implies at --price; beneficial ownership before
+    /// and after (shares held + acquirable within 60 days); the Form 4 ledgers. Writes
+    /// split.csv, ownership.csv and trades.csv.
+    ///
+    /// With --advise DATE: for a split at the open of DATE on the (pre-split) price path,
+    /// which ratios regain $1.00 compliance (10 consecutive trading days with a closing
+    /// bid of at least $1.00), whether within the 180-day compliance period, when the bid
+    /// next falls deficient, and what each ratio does to shares outstanding, authorized
+    /// headroom and the noteholder's room under its ownership cap. Writes advice.csv.
+    #[command(after_long_help = "Examples:\n  \
+        dilution split scenarios/ascent-2013-split.toml\n  \
+        dilution split scenarios/ascent-2013-split.toml --ratios 5..20 --price 0.67 --json\n  \
+        dilution split scenarios/ascent-2017.toml --advise 2018-07-20 --ratios 1000..3000\n  \
+        dilution split scenarios/ascent-2017.toml --advise 2018-07-20 --ratios 1000..3000 --post-split-factor 0.8")]
+    Split(SplitArgs),
     /// Run the engine over many generated price paths; write paths.csv,
     /// percentiles.csv, summary.json and fan.png.
     Simulate(SimulateArgs),
@@ -72,6 +95,39 @@ pub struct AmortizeArgs {
 pub struct CheckArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
+}
+
+/// `dilution split` (see `Command::Split`).
+#[derive(Debug, Args)]
+pub struct SplitArgs {
+    /// The scenario file (TOML): [company], [[holders]], [split], [split.ownership].
+    pub scenario: PathBuf,
+    /// Whole ratios, inclusive: 5..10 is 1-for-5 through 1-for-10; a single 7 is 1-for-7
+    /// [default: [split] ratios, else 5..10].
+    #[arg(long, value_name = "A..B")]
+    pub ratios: Option<String>,
+    /// The pre-split share price to show each ratio's implied price at, as a decimal
+    /// (0.67 becomes 3.35 at 1-for-5) [default: [split] price].
+    #[arg(long, value_name = "P")]
+    pub price: Option<String>,
+    /// Post-split prices are also multiplied by this factor (0.8 models the decline
+    /// the proxy warns of) [default: 1].
+    #[arg(long, value_name = "F")]
+    pub post_split_factor: Option<String>,
+    /// Advise on a split at the open of this date (YYYY-MM-DD, within the scenario's
+    /// window) instead of printing the share table.
+    #[arg(long, value_name = "DATE")]
+    pub advise: Option<String>,
+    /// With --advise: the price-path CSV to use instead of the scenario's `prices`
+    /// (pre-split prices: the split multiplies those on and after DATE).
+    #[arg(long, value_name = "FILE.csv", requires = "advise")]
+    pub prices: Option<PathBuf>,
+    /// Output folder [default: output/<scenario file stem>/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print the result as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The price-path generator of `simulate`.

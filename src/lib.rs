@@ -2,7 +2,7 @@
 //!
 //! Data flows one way: load (TOML, CSV) → validated domain values → engine (pure)
 //! → finished simulation → reports. The pure modules (`money`, `daycount`, `terms`,
-//! `engine`) never touch a file, a clock or stdout.
+//! `engine`, `split`) never touch a file, a clock or stdout.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod app;
@@ -15,4 +15,5 @@ pub mod money;
 pub mod report;
 pub mod scenario;
 pub mod simulate;
+pub mod split;
 pub mod terms;

@@ -284,12 +284,85 @@ pub enum ActionKind {
 }
 
 /// A named holder for ownership tables and split rounding (MODEL.md §7-8).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NamedHolder {
     pub name: String,
+    /// Shares held of record at `start`, restricted stock included, after every trade.
     pub shares: Shares,
+    /// How many of `shares` are restricted stock (the proxy's footnotes list them).
+    pub restricted_stock: Shares,
+    /// Options exercisable within the ownership window (no grant detail given).
     pub options_vested: Shares,
+    /// Options not exercisable within the window (no grant detail given).
     pub options_unvested: Shares,
+    /// Option grants with their exercise prices and vesting.
+    pub options: Vec<OptionGrant>,
+    /// Restricted stock units (shares issued when they vest).
+    pub rsus: Vec<RsuGrant>,
+    /// A Form 4's transactions, in order; `shares` is the holding after the last.
+    pub trades: Vec<Trade>,
+    /// The ownership table's group line this holder belongs to.
+    pub group: Option<String>,
+    /// What the filing prints (shown beside ours, never computed with).
+    pub filed_shares: Option<Shares>,
+    /// The filing's percentage, as a fraction (31.10% → 0.3110).
+    pub filed_pct: Option<Decimal>,
+}
+
+/// One option grant (the proxy's "Outstanding Equity Awards" table; a Form 4's
+/// Table II). A reverse split divides it as one grant, rounding down, and
+/// multiplies its exercise price (proxy, Proposal 5: "appropriate adjustments to ...
+/// the number of shares subject to outstanding awards and the exercise prices").
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptionGrant {
+    pub shares: Shares,
+    pub exercise_price: Option<Decimal>,
+    /// Exercisable now.
+    pub vested: Shares,
+    /// Later vesting dates of the rest; their sum with `vested` is at most `shares`.
+    pub vesting: Vec<Vesting>,
+    pub expires: Option<NaiveDate>,
+}
+
+/// Shares of a grant that vest on a date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vesting {
+    pub date: NaiveDate,
+    pub shares: Shares,
+}
+
+/// Restricted stock units: shares issued on `vests` (unknown: not acquirable).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RsuGrant {
+    pub shares: Shares,
+    pub vests: Option<NaiveDate>,
+}
+
+/// One Form 4 transaction: shares acquired (+) or disposed of (−) at a price.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trade {
+    pub date: NaiveDate,
+    pub shares: i64,
+    pub price: Decimal,
+}
+
+/// The beneficial-ownership table's snapshot (MODEL.md §8).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnershipTerms {
+    pub as_of: NaiveDate,
+    pub outstanding: Shares,
+    /// Shares acquirable within this many days count (60: SEC Rule 13d-3(d)(1)).
+    pub window_days: u32,
+    /// Group lines in first-appearance order, with the filing's figures.
+    pub groups: Vec<OwnershipGroup>,
+}
+
+/// A group line ("All directors and executive officers as a group").
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnershipGroup {
+    pub name: String,
+    pub filed_shares: Option<Shares>,
+    pub filed_pct: Option<Decimal>,
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! Returns what to print; `main` prints it.
 
 mod simulate;
+mod split;
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> Result<Printed, Error> {
         Command::Amortize(a) => amortize(a),
         Command::Check(a) => check(a),
         Command::Simulate(a) => simulate::simulate(a),
+        Command::Split(a) => split::run(a),
     }
 }
 

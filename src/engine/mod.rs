@@ -280,9 +280,18 @@ impl<'a> Engine<'a> {
                     for r in &mut self.reserved {
                         *r /= k;
                     }
+                    // Price-based terms × k (MODEL.md §9). Checked: an absurd ratio on
+                    // a large fixed price is a model error naming the date, not a panic.
                     let kd = Decimal::from(k);
-                    self.fixed_price = self.fixed_price.map(|p| p * kd);
-                    self.floor = self.floor.map(|p| p * kd);
+                    let scale = |p: Option<Decimal>, what: &str| match p {
+                        Some(p) => p
+                            .checked_mul(kd)
+                            .map(Some)
+                            .ok_or_else(|| Self::overflow(date, None, what)),
+                        None => Ok(None),
+                    };
+                    self.fixed_price = scale(self.fixed_price, "fixed price after the split")?;
+                    self.floor = scale(self.floor, "floor price after the split")?;
                     self.ratio_product = self
                         .ratio_product
                         .checked_mul(k as u128)

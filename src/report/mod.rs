@@ -7,5 +7,6 @@ pub mod fan;
 pub mod json;
 pub mod output;
 pub mod simulate;
+pub mod split;
 pub mod table;
 pub mod terms;

@@ -2,6 +2,7 @@
 //! and the key; all problems found are reported together, not only the first.
 //! Paths inside a scenario are relative to the scenario file.
 
+mod holders;
 pub mod lint;
 pub mod raw;
 pub mod tables;
@@ -33,7 +34,7 @@ pub struct Scenario {
     pub tranches: Vec<Tranche>,
     pub actions: Vec<Action>,
     pub holders: Vec<NamedHolder>,
-    /// `[split]` as written (the `split` command validates it).
+    /// `[split]` as written (validated at load; the `split` command reads it).
     pub split: Option<tables::RawSplitTable>,
     /// `[simulate]` as written (the `simulate` command validates it).
     pub simulate: Option<tables::RawSimulateTable>,
@@ -64,6 +65,23 @@ impl Scenario {
                 message: e.to_string().trim_end().to_string(),
             })?;
         compile(raw, path)
+    }
+
+    /// The beneficial-ownership snapshot (MODEL.md §8): `[split.ownership]` with its
+    /// defaults (as of `start`, `company.outstanding`, 60 days), validated at load.
+    pub fn ownership(&self) -> OwnershipTerms {
+        let mut p = Problems {
+            path: PathBuf::new(),
+            found: Vec::new(),
+        };
+        holders::ownership(
+            &mut p,
+            self.split.as_ref().and_then(|t| t.ownership.as_ref()),
+            self.company.outstanding,
+            self.holder.shares,
+            &self.holders,
+            self.start,
+        )
     }
 
     /// Every note that can exist: the scenario's notes, then every tranche as if it
@@ -401,16 +419,16 @@ fn compile(raw: RawScenario, path: &Path) -> Result<Scenario, InputError> {
     }
 
     let actions = actions(&mut p, &raw.actions, start, end);
-    let holders = raw
-        .holders
-        .iter()
-        .map(|h| NamedHolder {
-            name: h.name.clone(),
-            shares: h.shares.0,
-            options_vested: h.options_vested.0,
-            options_unvested: h.options_unvested.0,
-        })
-        .collect::<Vec<_>>();
+    let holders = holders::holders(&mut p, &raw.holders, start);
+    holders::ownership(
+        &mut p,
+        raw.split.as_ref().and_then(|t| t.ownership.as_ref()),
+        company.outstanding,
+        holder.shares,
+        &holders,
+        start,
+    );
+    holders::split_table(&mut p, raw.split.as_ref());
     let named: u128 =
         holders.iter().map(|h| h.shares as u128).sum::<u128>() + holder.shares as u128;
     if named > company.outstanding as u128 {
@@ -738,6 +756,18 @@ fn actions(p: &mut Problems, raw: &[RawAction], start: NaiveDate, end: NaiveDate
             }
         };
         out.push(Action { date, kind });
+    }
+    // The engine keeps the product of the split ratios as a whole number (look-back
+    // factors, dilution_pct): it must fit a u64.
+    let product = out.iter().try_fold(1u64, |acc, a| match a.kind {
+        ActionKind::Split { ratio, .. } => acc.checked_mul(ratio),
+        ActionKind::Authorize { .. } => Some(acc),
+    });
+    if product.is_none() {
+        p.add(
+            "actions",
+            format!("the split ratios multiply to more than {}", u64::MAX),
+        );
     }
     out
 }

@@ -253,14 +253,110 @@ pub struct RawAction {
     pub authorized: Option<Count>,
 }
 
+/// A signed whole number of shares (a trade: + acquired, − disposed), as a TOML
+/// integer.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SignedCount(pub i64);
+
+impl<'de> Deserialize<'de> for SignedCount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = SignedCount;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a whole number of shares (an integer: + acquired, - disposed)")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<SignedCount, E> {
+                Ok(SignedCount(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<SignedCount, E> {
+                i64::try_from(v)
+                    .map(SignedCount)
+                    .map_err(|_| E::custom(format!("{v} shares is too large")))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<SignedCount, E> {
+                Err(E::custom(format!(
+                    "a share count must be a whole number written as an integer, found {v}"
+                )))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `[[holders]]`: a holder of record named in an ownership table (the proxy's
+/// beneficial-ownership table, a Form 4's reporting person).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawNamedHolder {
     pub name: String,
+    /// Shares held of record, restricted stock included, at `start` (after every trade).
     #[serde(default)]
     pub shares: Count,
+    /// How many of `shares` are restricted stock (shown; already counted in `shares`).
+    #[serde(default)]
+    pub restricted_stock: Count,
+    /// Options exercisable within the ownership window, no price given.
     #[serde(default)]
     pub options_vested: Count,
+    /// Options not exercisable within the window, no price given.
     #[serde(default)]
     pub options_unvested: Count,
+    #[serde(default)]
+    pub options: Vec<RawOptionGrant>,
+    #[serde(default)]
+    pub rsus: Vec<RawRsuGrant>,
+    #[serde(default)]
+    pub trades: Vec<RawTrade>,
+    /// The ownership table's group line this holder is summed into.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// What the filing prints, to show beside ours (never used in a computation).
+    #[serde(default)]
+    pub filed_shares: Option<Count>,
+    /// The filing's percentage as printed ("31.10" for 31.10%).
+    #[serde(default)]
+    pub filed_percent: Option<Dec>,
+}
+
+/// `[[holders.options]]`: one option grant.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOptionGrant {
+    pub shares: Count,
+    #[serde(default)]
+    pub exercise_price: Option<Dec>,
+    /// Shares of the grant exercisable now; required (0 if none).
+    #[serde(default)]
+    pub vested: Option<Count>,
+    /// Later vesting dates of the rest of the grant.
+    #[serde(default)]
+    pub vesting: Vec<RawVesting>,
+    #[serde(default)]
+    pub expires: Option<Date>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVesting {
+    pub date: Date,
+    pub shares: Count,
+}
+
+/// `[[holders.rsus]]`: restricted stock units (or unvested restricted stock grants).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRsuGrant {
+    pub shares: Count,
+    #[serde(default)]
+    pub vests: Option<Date>,
+}
+
+/// `[[holders.trades]]`: one line of a Form 4's Table I.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrade {
+    pub date: Date,
+    pub shares: SignedCount,
+    pub price: Dec,
 }

@@ -1,10 +1,10 @@
-//! Optional tables read by single commands: `[split]` (the `split` command) and
-//! `[simulate]` (the `simulate` command). Each command's owner extends its table
-//! here; `run` ignores both.
+//! Optional tables read by single commands: `[split]` with `[split.ownership]` (the
+//! `split` command) and `[simulate]` (the `simulate` command). Each command's owner
+//! extends its table here; `run` ignores them.
 
 use serde::Deserialize;
 
-use super::raw::Dec;
+use super::raw::{Count, Date, Dec};
 
 /// `[split]`: defaults for `dilution split`.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -14,6 +14,35 @@ pub struct RawSplitTable {
     pub ratios: Option<String>,
     /// The price to show each ratio's implied price at.
     pub price: Option<Dec>,
+    /// `[split.ownership]`: the beneficial-ownership table's snapshot.
+    pub ownership: Option<RawOwnershipTable>,
+}
+
+/// `[split.ownership]`: the beneficial-ownership table's own date and share count
+/// (MODEL.md §8). The 2013 proxy computes its percentages "as of March 31, 2013" on
+/// 51,523,758 shares, while its split table is "as market close on April 25, 2013"
+/// on 51,176,906: two snapshots in one filing.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RawOwnershipTable {
+    /// The table's date [default: the scenario's `start`].
+    pub as_of: Option<Date>,
+    /// Shares outstanding on `as_of` [default: `company.outstanding`].
+    pub outstanding: Option<Count>,
+    /// "acquirable within N days" [default: 60, the SEC's Rule 13d-3(d)(1)].
+    pub window_days: Option<u32>,
+    /// Group lines (holders join one with `group = "..."`), with the filed figures.
+    #[serde(default)]
+    pub groups: Vec<RawGroup>,
+}
+
+/// One group line of an ownership table.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    pub name: String,
+    pub filed_shares: Option<Count>,
+    pub filed_percent: Option<Dec>,
 }
 
 /// `[simulate]`: defaults for `dilution simulate`; a command-line flag wins over
