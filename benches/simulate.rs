@@ -126,8 +126,8 @@ fn whole(c: &mut Criterion) {
         g.bench_function(format!("{paths} paths, {threads} thread(s)"), |b| {
             b.iter(|| {
                 pool.install(|| {
-                    simulate::run(&plan, &|_| {}, |o| {
-                        black_box(o);
+                    simulate::run(&plan, &|_| {}, |o| o.index, |i| {
+                        black_box(i);
                         Ok::<(), ()>(())
                     })
                 })

@@ -58,10 +58,15 @@ fn run_all(
     let mut rows = Vec::new();
     let outcome = pool
         .install(|| {
-            simulate::run(&plan, &|_| {}, |o| {
-                rows.push(o.clone());
-                Ok::<(), ()>(())
-            })
+            simulate::run(
+                &plan,
+                &|_| {},
+                |o| o.clone(),
+                |o| {
+                    rows.push(o);
+                    Ok::<(), ()>(())
+                },
+            )
         })
         .unwrap_or_else(|e| panic!("{e:?}"));
     (outcome, rows)

@@ -88,9 +88,12 @@ pub fn simulate(a: SimulateArgs) -> Result<Printed, Error> {
             .map_err(|e| e.to_string())?;
         let start = s.start;
         let r = pool.install(|| {
-            simulate::run(&plan, &progress, |o| {
-                csv.write_record(out::path_record(o, start))
-            })
+            simulate::run(
+                &plan,
+                &progress,
+                |o| out::path_record(o, start),
+                |row| csv.write_record(row),
+            )
         });
         match r {
             Ok(o) => outcome = Some(o),
@@ -136,13 +139,21 @@ pub fn simulate(a: SimulateArgs) -> Result<Printed, Error> {
             "Shares outstanding across {} simulated price paths",
             crate::report::table::group(settings.paths as i128)
         );
-        let subtitle = format!("{} · {}", s.name, out::model_line(&settings));
+        let note = format!(
+            "{}; seed {}",
+            out::model_line(&settings),
+            settings.seed.shown
+        );
+        let totals = &outcome.totals;
         let fan = fan::Fan {
             title: &title,
-            subtitle: &subtitle,
+            subtitle: &s.name,
             series: &series,
             authorized: &authorized,
             start: s.company.outstanding as f64,
+            note: &note,
+            exhausted: (totals.paths > 0)
+                .then(|| totals.exhausted as f64 / totals.paths as f64),
         };
         let png = fan::render(&fan, ChartSize::default()).map_err(|e| OutputError {
             path: out_dir.join("fan.png"),

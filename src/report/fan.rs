@@ -32,8 +32,12 @@ pub struct Fan<'a> {
     pub series: &'a [(NaiveDate, [f64; 5])],
     /// The authorized count over the window (a step line), if known.
     pub authorized: &'a [(NaiveDate, f64)],
-    /// The count at start, for the title's "from".
+    /// The count at start (the axis covers it).
     pub start: f64,
+    /// A line about the model, shown in the plot's empty top-left corner.
+    pub note: &'a str,
+    /// The share of paths that ran into the authorized count, for its legend entry.
+    pub exhausted: Option<f64>,
 }
 
 /// Renders the fan chart to PNG bytes.
@@ -66,7 +70,13 @@ pub fn draw<DB: DrawingBackend>(
         LegendItem::new("Median path", Swatch::Line(MEDIAN)),
         LegendItem::new("25th–75th percentile", Swatch::Band(INNER)),
         LegendItem::new("5th–95th percentile", Swatch::Band(OUTER)),
-        LegendItem::new("Authorized shares", Swatch::Line(AUTHORIZED)),
+        LegendItem::new(
+            match fan.exhausted {
+                Some(f) => format!("Authorized shares (reached on {} of paths)", style::percent(f)),
+                None => "Authorized shares".to_string(),
+            },
+            Swatch::Line(AUTHORIZED),
+        ),
     ];
 
     // The y labels decide the left margin; a first guess of the plot height is
@@ -137,29 +147,34 @@ pub fn draw<DB: DrawingBackend>(
     let median: Vec<(NaiveDate, f64)> = series.iter().map(|(d, v)| (*d, v[2])).collect();
     draw::line(&mut chart, median, MEDIAN, &t)?;
 
-    // The end of each band, labelled: the reader gets the spread without reading
-    // the log axis.
+    // The end of each band, labelled inside it: the reader gets the spread without
+    // reading the log axis, and no label sits on the authorized line above.
     if let Some((d, v)) = series.last() {
         let lift = (t.annotation * 0.4) as i32;
-        for (k, name) in [(4, "95th"), (2, "median"), (0, "5th")] {
+        for (k, name, v_pos, dy) in [
+            (4, "95th", VPos::Top, lift),
+            (2, "median", VPos::Bottom, -lift),
+            (0, "5th", VPos::Bottom, -lift),
+        ] {
             let (px, py) = chart.backend_coord(&(*d, v[k]));
-            let anchor = match k {
-                4 => Pos::new(HPos::Right, VPos::Bottom),
-                0 => Pos::new(HPos::Right, VPos::Top),
-                _ => Pos::new(HPos::Right, VPos::Bottom),
-            };
-            let dy = match k {
-                4 | 2 => -lift,
-                _ => lift,
-            };
             draw::tag(
                 &root,
                 &format!("{name}: {}", style::shares(v[k])),
                 (px - lift, py + dy),
-                anchor,
+                Pos::new(HPos::Right, v_pos),
                 &t,
             )?;
         }
+    }
+    if !fan.note.is_empty() {
+        let plot = Rect::of(chart.plotting_area());
+        let pad = (t.annotation * 0.6) as i32;
+        let (note, size) = draw::fit_text(&root, fan.note, t.annotation, false, plot.w - 2 * pad);
+        root.draw_text(
+            &note,
+            &style::text(size).color(&style::MUTED),
+            (plot.x + pad, plot.y + pad),
+        )?;
     }
     Ok(())
 }
@@ -198,6 +213,8 @@ mod tests {
             series: &series,
             authorized: &[(d0, 2e10)],
             start: 5e9,
+            note: "GBM",
+            exhausted: Some(0.25),
         };
         let png = render(&fan, ChartSize::default()).unwrap_or_default();
         assert!(png.starts_with(b"\x89PNG"));

@@ -20,7 +20,7 @@ use crate::report::table;
 use crate::scenario::Scenario;
 use crate::simulate::aggregate::{METRICS, PERCENTILES, PathOutcome, Unit};
 use crate::simulate::histogram::{FINE_SUB_BITS, LogHistogram, SUB_BITS, relative_error};
-use crate::simulate::params::{Model, Setting, Settings};
+use crate::simulate::params::{Model, Origin, Setting, Settings};
 use crate::simulate::quantize::{self, MAX_PRICE, MIN_PRICE, SIGNIFICANT_DIGITS};
 use crate::simulate::source::Source;
 use crate::simulate::{CHUNK, Outcome};
@@ -178,6 +178,11 @@ fn setting<T>(s: &Setting<T>) -> Value {
     json!({ "value": s.shown, "source": s.origin.to_string() })
 }
 
+/// A whole-number setting (seed, block) as a JSON integer.
+fn count_setting<T: Copy + Into<u64>>(s: &Setting<T>) -> Value {
+    json!({ "value": s.value.into(), "source": s.origin.to_string() })
+}
+
 /// A short description of the model for the table and the chart.
 pub fn model_line(settings: &Settings) -> String {
     let impact = if settings.impact.value > 0.0 {
@@ -185,14 +190,35 @@ pub fn model_line(settings: &Settings) -> String {
     } else {
         String::new()
     };
+    let origin = |o: &Origin| match o {
+        Origin::Estimated { .. } => " (estimated from the price path)".to_string(),
+        Origin::CommandLine => String::new(),
+        Origin::Scenario => " ([simulate])".to_string(),
+        Origin::Default => " (default)".to_string(),
+    };
     match &settings.model {
-        Model::Gbm { drift, volatility } => format!(
-            "GBM, drift {} ({}), volatility {} ({}){impact}",
-            drift.shown, drift.origin, volatility.shown, volatility.origin
-        ),
+        Model::Gbm { drift, volatility } => {
+            if drift.origin == volatility.origin {
+                format!(
+                    "GBM, drift {} and volatility {} a year{}{impact}",
+                    drift.shown,
+                    volatility.shown,
+                    origin(&drift.origin)
+                )
+            } else {
+                format!(
+                    "GBM, drift {}{} and volatility {}{} a year{impact}",
+                    drift.shown,
+                    origin(&drift.origin),
+                    volatility.shown,
+                    origin(&volatility.origin)
+                )
+            }
+        }
         Model::Bootstrap { block } => format!(
-            "block bootstrap, {}-day blocks ({}){impact}",
-            block.shown, block.origin
+            "block bootstrap of the price path, {}-day blocks{}{impact}",
+            block.shown,
+            origin(&block.origin)
         ),
     }
 }
@@ -222,7 +248,10 @@ pub fn summary(i: &SummaryInput, outcome: &Outcome) -> Value {
             );
         }
         Model::Bootstrap { block } => {
-            model.insert("block".into(), setting(block));
+            model.insert(
+                "block".into(),
+                json!({ "value": block.value, "source": block.origin.to_string() }),
+            );
             model.insert(
                 "definition".into(),
                 json!("moving blocks of consecutive source days (log return with its marks), starting days drawn uniformly, never wrapping"),
@@ -232,7 +261,12 @@ pub fn summary(i: &SummaryInput, outcome: &Outcome) -> Value {
     model.insert(
         "volume".into(),
         json!({
-            "fit": format!("ln volume = {} + {} · ln close + e, least squares over the price path", sig(src.volume_a), sig(src.volume_b)),
+            "fit": format!(
+                "ln volume = {} {} {} · ln close + e, least squares over the price path",
+                sig(src.volume_a),
+                if src.volume_b < 0.0 { "−" } else { "+" },
+                sig(src.volume_b.abs())
+            ),
             "a": sig(src.volume_a),
             "b": sig(src.volume_b),
             "marks": match st.model.kind() {
@@ -273,7 +307,7 @@ pub fn summary(i: &SummaryInput, outcome: &Outcome) -> Value {
         "end": s.end.to_string(),
         "price_path": i.prices,
         "paths": totals.paths,
-        "seed": setting(&st.seed),
+        "seed": count_setting(&st.seed),
         "model": Value::Object(model),
         "trading_days": outcome.dates.len(),
         "history_days_kept": src.first,

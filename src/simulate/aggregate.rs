@@ -76,28 +76,43 @@ pub const METRICS: [(&str, Unit); 10] = [
     ("close_end", Unit::Price),
 ];
 
-/// A path's value of each metric: exact (for the mean) where there is one, and as
-/// `f64` for the histogram. `days_to_notes_closed` is +∞ when the notes outlive
-/// the window.
-fn metric_values(o: &PathOutcome, start: NaiveDate) -> [(Option<Decimal>, f64); 10] {
-    let t = &o.totals;
-    let exact = |d: Decimal| (Some(d), to_f64_any(d));
-    let shares = |n: u64| (Some(Decimal::from(n)), n as f64);
-    [
-        shares(t.outstanding_end),
-        shares(t.shares_issued),
-        exact(t.holder_sale_proceeds),
-        exact(t.cash_paid),
-        exact(t.principal_converted),
-        match o.days_to_notes_closed(start) {
-            Some(d) => (Some(Decimal::from(d)), d as f64),
-            None => (None, f64::INFINITY),
-        },
-        exact(t.peak_holder_pct),
-        shares(t.shortfall_days as u64),
-        shares(t.tranche_ids_closed.len() as u64),
-        exact(o.close_end),
-    ]
+/// What the totals need of one path, computed on the thread that ran it: each
+/// metric exact (for the mean) where there is an exact value, and as `f64` for the
+/// histogram (`days_to_notes_closed` is +∞ when the notes outlive the window).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathFigures {
+    values: [(Option<Decimal>, f64); 10],
+    exhausted: bool,
+    stopped: bool,
+    runs: u32,
+}
+
+impl PathFigures {
+    pub fn of(o: &PathOutcome, start: NaiveDate) -> PathFigures {
+        let t = &o.totals;
+        let exact = |d: Decimal| (Some(d), to_f64_any(d));
+        let shares = |n: u64| (Some(Decimal::from(n)), n as f64);
+        PathFigures {
+            values: [
+                shares(t.outstanding_end),
+                shares(t.shares_issued),
+                exact(t.holder_sale_proceeds),
+                exact(t.cash_paid),
+                exact(t.principal_converted),
+                match o.days_to_notes_closed(start) {
+                    Some(d) => (Some(Decimal::from(d)), d as f64),
+                    None => (None, f64::INFINITY),
+                },
+                exact(t.peak_holder_pct),
+                shares(t.shortfall_days as u64),
+                shares(t.tranche_ids_closed.len() as u64),
+                exact(o.close_end),
+            ],
+            exhausted: o.exhausted_authorized(),
+            stopped: o.stopped_on.is_some(),
+            runs: o.runs,
+        }
+    }
 }
 
 /// Any decimal as `f64` (long mantissas included).
@@ -151,7 +166,6 @@ impl DayAggregate {
 /// The totals over every path.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TotalsAggregate {
-    start: NaiveDate,
     pub paths: u64,
     pub histograms: Vec<LogHistogram>,
     /// Exact sums, and how many paths each sums (`days_to_notes_closed` only
@@ -162,10 +176,15 @@ pub struct TotalsAggregate {
     pub max_runs: u32,
 }
 
+impl Default for TotalsAggregate {
+    fn default() -> TotalsAggregate {
+        TotalsAggregate::new()
+    }
+}
+
 impl TotalsAggregate {
-    pub fn new(start: NaiveDate) -> TotalsAggregate {
+    pub fn new() -> TotalsAggregate {
         TotalsAggregate {
-            start,
             paths: 0,
             histograms: vec![LogHistogram::with_bits(FINE_SUB_BITS); METRICS.len()],
             sums: vec![(Decimal::ZERO, 0); METRICS.len()],
@@ -175,23 +194,23 @@ impl TotalsAggregate {
         }
     }
 
-    pub fn add(&mut self, o: &PathOutcome) {
+    pub fn add(&mut self, f: &PathFigures) {
         self.paths += 1;
-        for (i, (exact, x)) in metric_values(o, self.start).into_iter().enumerate() {
-            self.histograms[i].add(x);
+        for (i, (exact, x)) in f.values.iter().enumerate() {
+            self.histograms[i].add(*x);
             if let Some(d) = exact {
                 let s = &mut self.sums[i];
                 // A sum that leaves the decimal range is dropped from the mean
                 // (it is a statistic, not a ledger amount).
-                if let Some(v) = s.0.checked_add(d) {
+                if let Some(v) = s.0.checked_add(*d) {
                     s.0 = v;
                     s.1 += 1;
                 }
             }
         }
-        self.exhausted += o.exhausted_authorized() as u64;
-        self.stopped += o.stopped_on.is_some() as u64;
-        self.max_runs = self.max_runs.max(o.runs);
+        self.exhausted += f.exhausted as u64;
+        self.stopped += f.stopped as u64;
+        self.max_runs = self.max_runs.max(f.runs);
     }
 
     /// The exact mean of metric `i` over the paths that have it.

@@ -38,7 +38,7 @@ use crate::error::ModelError;
 use crate::money::Shares;
 use crate::scenario::Scenario;
 
-use aggregate::{DayAggregate, PathOutcome, TotalsAggregate};
+use aggregate::{DayAggregate, PathFigures, PathOutcome, TotalsAggregate};
 use bootstrap::Bootstrap;
 use gbm::Gbm;
 use params::{Model, Settings};
@@ -90,47 +90,75 @@ pub enum RunError<E> {
     Sink(E),
 }
 
-/// Runs every path on the current rayon pool, hands each path's outcome to `sink`
-/// in index order, and calls `progress` with the number of paths finished as
-/// chunks finish (from any thread).
-pub fn run<E>(
+/// What a batch of chunks gives back, in index order.
+type Batch<R> = Vec<Result<Vec<(PathFigures, R)>, ModelError>>;
+
+/// Runs every path on the current rayon pool. Each path's outcome goes through
+/// `prepare` on the thread that ran it (formatting a row there keeps the one
+/// sequential step short), and the results reach `sink` in index order; `progress`
+/// hears the number of paths finished as chunks finish (from any thread).
+///
+/// Batches of chunks run in parallel while the previous batch's rows are handed
+/// to `sink`, so writing overlaps computing; at most two batches of rows are held.
+pub fn run<R, E>(
     plan: &Plan,
     progress: &(dyn Fn(u64) + Sync),
-    mut sink: impl FnMut(&PathOutcome) -> Result<(), E>,
-) -> Result<Outcome, RunError<E>> {
+    prepare: impl Fn(&PathOutcome) -> R + Sync,
+    mut sink: impl FnMut(R) -> Result<(), E> + Send,
+) -> Result<Outcome, RunError<E>>
+where
+    R: Send,
+    E: Send,
+{
     let days = plan.source.days();
     let paths = plan.settings.paths;
+    let start = plan.scenario.start;
     let generator = plan.generator();
     // One aggregate per pool thread: a chunk adds to its thread's, uncontended.
     let per_thread: Vec<Mutex<DayAggregate>> = (0..rayon::current_num_threads())
         .map(|_| Mutex::new(DayAggregate::new(days)))
         .collect();
-    let mut totals = TotalsAggregate::new(plan.scenario.start);
-    let chunks = paths.div_ceil(CHUNK as u64);
-    let mut next = 0u64;
-    while next < chunks {
-        let end = (next + BATCH as u64).min(chunks);
-        let results: Vec<Result<Vec<PathOutcome>, ModelError>> = (next..end)
+    let mut totals = TotalsAggregate::new();
+    // In index order: the first failing path is the one reported, whatever the
+    // threads.
+    let mut flush = |batch: Batch<R>, totals: &mut TotalsAggregate| -> Result<(), RunError<E>> {
+        for chunk in batch {
+            for (figures, row) in chunk.map_err(RunError::Model)? {
+                totals.add(&figures);
+                sink(row).map_err(RunError::Sink)?;
+            }
+        }
+        Ok(())
+    };
+    let compute = |range: std::ops::Range<u64>| -> Batch<R> {
+        range
             .into_par_iter()
             .map_init(
                 || Worker::new(plan, generator),
                 |w, c| {
                     let rows = w.chunk(c, &per_thread)?;
                     progress(rows.len() as u64);
-                    Ok(rows)
+                    Ok(rows
+                        .iter()
+                        .map(|o| (PathFigures::of(o, start), prepare(o)))
+                        .collect())
                 },
             )
-            .collect();
-        // In index order: the first failing path is the one reported, whatever
-        // the threads.
-        for r in results {
-            for o in r.map_err(RunError::Model)? {
-                totals.add(&o);
-                sink(&o).map_err(RunError::Sink)?;
-            }
-        }
+            .collect()
+    };
+    let chunks = paths.div_ceil(CHUNK as u64);
+    let mut pending: Batch<R> = Vec::new();
+    let mut next = 0u64;
+    while next < chunks {
+        let end = (next + BATCH as u64).min(chunks);
+        let earlier = std::mem::take(&mut pending);
+        let (results, written) = rayon::join(|| compute(next..end), || flush(earlier, &mut totals));
+        written?;
+        pending = results;
         next = end;
     }
+    flush(pending, &mut totals)?;
+
     let mut day_totals = DayAggregate::new(days);
     for m in per_thread {
         let a = m.into_inner().unwrap_or_else(|e| e.into_inner());
