@@ -89,19 +89,21 @@ fn parts(c: &mut Criterion) {
         })
     });
 
-    // A chunk's worth of realistic days: the generated path's closes and an
-    // outstanding count that grows as in the spiral.
+    // A chunk's worth of realistic days, date-major as `simulate` stores them: the
+    // generated path's closes and an outstanding count that grows as in the spiral.
     let n = CHUNK;
     let d = src.days();
     let outstanding: Vec<u64> = (0..n * d)
-        .map(|k| 5_000_000_000 + (k % d) as u64 * 15_000_000 + (k / d) as u64 * 7_919_000)
+        .map(|k| 5_000_000_000 + (k / n) as u64 * 15_000_000 + (k % n) as u64 * 7_919_000)
         .collect();
-    let close: Vec<f64> = (0..n).flat_map(|_| buf.close.iter().copied()).collect();
+    let close: Vec<f64> = (0..n * d)
+        .map(|k| buf.close[k / n] * (1.0 + (k % n) as f64 / 50.0))
+        .collect();
     let mut agg = DayAggregate::new(d);
-    agg.add_paths(n, &outstanding, &close);
+    agg.add_paths(n, n, &outstanding, &close);
     g.throughput(Throughput::Elements(days * n as u64));
     g.bench_function("aggregate a chunk of paths", |b| {
-        b.iter(|| agg.add_paths(n, black_box(&outstanding), black_box(&close)))
+        b.iter(|| agg.add_paths(n, n, black_box(&outstanding), black_box(&close)))
     });
     g.finish();
 }
@@ -126,10 +128,15 @@ fn whole(c: &mut Criterion) {
         g.bench_function(format!("{paths} paths, {threads} thread(s)"), |b| {
             b.iter(|| {
                 pool.install(|| {
-                    simulate::run(&plan, &|_| {}, |o| o.index, |i| {
-                        black_box(i);
-                        Ok::<(), ()>(())
-                    })
+                    simulate::run(
+                        &plan,
+                        &|_| {},
+                        |o| o.index,
+                        |i| {
+                            black_box(i);
+                            Ok::<(), ()>(())
+                        },
+                    )
                 })
                 .expect("the run succeeds")
             })

@@ -381,8 +381,14 @@ fn a_path_too_short_to_estimate_from_is_refused() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let short = dir.path().join("short.csv");
     let mut csv = String::from("date,close,volume\n");
-    for day in 1..=12 {
-        csv.push_str(&format!("2017-12-{day:02},0.0014,70000000\n"));
+    let mut day = chrono::NaiveDate::from_ymd_opt(2017, 11, 30).unwrap_or_default();
+    let mut rows = 0;
+    while rows < 12 {
+        if chrono::Datelike::weekday(&day).number_from_monday() <= 5 {
+            csv.push_str(&format!("{day},0.0014,70000000\n"));
+            rows += 1;
+        }
+        day = day.succ_opt().unwrap_or(day);
     }
     std::fs::write(&short, csv).unwrap_or_else(|e| panic!("{e}"));
     let t = scenario_with(dir.path(), "", Some(&short));

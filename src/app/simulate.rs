@@ -152,8 +152,7 @@ pub fn simulate(a: SimulateArgs) -> Result<Printed, Error> {
             authorized: &authorized,
             start: s.company.outstanding as f64,
             note: &note,
-            exhausted: (totals.paths > 0)
-                .then(|| totals.exhausted as f64 / totals.paths as f64),
+            exhausted: (totals.paths > 0).then(|| totals.exhausted as f64 / totals.paths as f64),
         };
         let png = fan::render(&fan, ChartSize::default()).map_err(|e| OutputError {
             path: out_dir.join("fan.png"),

@@ -72,7 +72,10 @@ pub fn draw<DB: DrawingBackend>(
         LegendItem::new("5th–95th percentile", Swatch::Band(OUTER)),
         LegendItem::new(
             match fan.exhausted {
-                Some(f) => format!("Authorized shares (reached on {} of paths)", style::percent(f)),
+                Some(f) => format!(
+                    "Authorized shares (reached on {} of paths)",
+                    style::percent(f)
+                ),
                 None => "Authorized shares".to_string(),
             },
             Swatch::Line(AUTHORIZED),

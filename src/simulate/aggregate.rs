@@ -140,15 +140,21 @@ impl DayAggregate {
         }
     }
 
-    /// Adds `n` paths stored path-major (`outstanding[p·days + t]`). Walking date by
-    /// date keeps each date's histograms in cache while its `n` values go in.
-    pub fn add_paths(&mut self, n: usize, outstanding: &[u64], close: &[f64]) {
-        let days = self.outstanding.len();
-        for t in 0..days {
-            let (ho, hc) = (&mut self.outstanding[t], &mut self.close[t]);
-            for p in 0..n {
-                ho.add(outstanding[p * days + t] as f64);
-                hc.add(close[p * days + t]);
+    /// Adds `n` paths stored date-major: day t of the chunk's k-th path is at
+    /// `t·stride + k`. Each date's values are then contiguous and its two
+    /// histograms stay in cache while they go in.
+    pub fn add_paths(&mut self, n: usize, stride: usize, outstanding: &[u64], close: &[f64]) {
+        for (t, (ho, hc)) in self
+            .outstanding
+            .iter_mut()
+            .zip(self.close.iter_mut())
+            .enumerate()
+        {
+            for &v in &outstanding[t * stride..t * stride + n] {
+                ho.add(v as f64);
+            }
+            for &v in &close[t * stride..t * stride + n] {
+                hc.add(v);
             }
         }
     }

@@ -35,7 +35,7 @@ use crate::scenario::Scenario;
 use super::path::PathBuffers;
 use super::quantize::to_f64;
 use super::source::Source;
-use super::{Finished, finish};
+use super::{Column, Finished, finish};
 
 /// A worker's buffers for the re-runs.
 #[derive(Debug, Clone)]
@@ -65,6 +65,7 @@ impl ImpactBuffers {
 struct SalesTap<'a> {
     first: usize,
     outstanding: &'a mut [Shares],
+    column: Column,
     sold: &'a mut [Shares],
     volume: &'a mut [f64],
     rows: usize,
@@ -83,7 +84,7 @@ impl Observer for SalesTap<'_> {
     }
     fn trading_day(&mut self, index: usize, _date: NaiveDate, outstanding: Shares, close: Decimal) {
         let t = index - self.first;
-        self.outstanding[t] = outstanding;
+        self.outstanding[self.column.at(t)] = outstanding;
         self.seen = t + 1;
         self.last_close = close;
     }
@@ -92,13 +93,14 @@ impl Observer for SalesTap<'_> {
 /// Runs the drawn path in `buf` with price impact `k` until its sales are
 /// consistent (see the module documentation). Returns the last run's result and
 /// the number of runs.
-pub fn run_consistent(
+pub(crate) fn run_consistent(
     s: &Scenario,
     src: &Source,
     k: f64,
     buf: &mut PathBuffers,
     ib: &mut ImpactBuffers,
     outstanding: &mut [Shares],
+    column: Column,
 ) -> (Finished, u32) {
     let days = src.days();
     ib.offset.fill(0.0);
@@ -111,6 +113,7 @@ pub fn run_consistent(
         let mut tap = SalesTap {
             first: src.first,
             outstanding: &mut *outstanding,
+            column,
             sold: &mut ib.made,
             volume: &mut ib.volume,
             rows: 0,
@@ -120,7 +123,7 @@ pub fn run_consistent(
         let r = engine.run(&mut tap);
         runs += 1;
         let (seen, last_close) = (tap.seen, tap.last_close);
-        let result = finish(engine, r, seen, last_close, outstanding);
+        let result = finish(engine, r, seen, last_close, outstanding, column, days);
         // Causality bounds the runs by days + 1; the guard only makes the bound
         // visible to a reader.
         if result.is_err() || ib.made == ib.assumed || runs as usize > days + 1 {

@@ -171,11 +171,26 @@ where
     })
 }
 
+/// Where a path's per-day values go in a chunk's buffers: day t at
+/// `t·CHUNK + slot` (date-major, see `DayAggregate::add_paths`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Column {
+    pub slot: usize,
+}
+
+impl Column {
+    #[inline]
+    pub fn at(self, t: usize) -> usize {
+        t * CHUNK + self.slot
+    }
+}
+
 /// The observer of a run without price impact: the shares outstanding per trading
 /// day and the last close, nothing else (`FULL = false`: no rows, no events).
 struct DayTap<'a> {
     first: usize,
     outstanding: &'a mut [Shares],
+    column: Column,
     seen: usize,
     last_close: Decimal,
 }
@@ -185,7 +200,7 @@ impl Observer for DayTap<'_> {
     #[inline]
     fn trading_day(&mut self, index: usize, _date: NaiveDate, outstanding: Shares, close: Decimal) {
         let t = index - self.first;
-        self.outstanding[t] = outstanding;
+        self.outstanding[self.column.at(t)] = outstanding;
         self.seen = t + 1;
         self.last_close = close;
     }
@@ -197,7 +212,7 @@ struct Worker<'a> {
     generator: Generator,
     buf: PathBuffers,
     impact: impact::ImpactBuffers,
-    /// A chunk's per-day values, path-major.
+    /// A chunk's per-day values, date-major (`Column`).
     outstanding: Vec<Shares>,
     close: Vec<f64>,
 }
@@ -210,8 +225,8 @@ impl<'a> Worker<'a> {
             generator,
             buf: PathBuffers::new(plan.source),
             impact: impact::ImpactBuffers::new(days),
-            outstanding: Vec::with_capacity(CHUNK * days),
-            close: Vec::with_capacity(CHUNK * days),
+            outstanding: vec![0; CHUNK * days],
+            close: vec![0.0; CHUNK * days],
         }
     }
 
@@ -222,48 +237,59 @@ impl<'a> Worker<'a> {
         c: u64,
         per_thread: &[Mutex<DayAggregate>],
     ) -> Result<Vec<PathOutcome>, ModelError> {
-        let days = self.plan.source.days();
         let lo = c * CHUNK as u64;
         let hi = (lo + CHUNK as u64).min(self.plan.settings.paths);
         let n = (hi - lo) as usize;
-        self.outstanding.resize(n * days, 0);
-        self.close.resize(n * days, 0.0);
         let mut rows = Vec::with_capacity(n);
-        for (k, index) in (lo..hi).enumerate() {
-            rows.push(self.path(index, k * days)?);
+        for (slot, index) in (lo..hi).enumerate() {
+            rows.push(self.path(index, Column { slot })?);
         }
         let slot = rayon::current_thread_index().unwrap_or(0) % per_thread.len();
         let mut agg = per_thread[slot].lock().unwrap_or_else(|e| e.into_inner());
-        agg.add_paths(n, &self.outstanding, &self.close);
+        agg.add_paths(n, CHUNK, &self.outstanding, &self.close);
         Ok(rows)
     }
 
-    /// Draws, renders and runs path `index`; its days go to `at..at + days` of the
-    /// chunk buffers.
-    fn path(&mut self, index: u64, at: usize) -> Result<PathOutcome, ModelError> {
+    /// Draws, renders and runs path `index`; its days go to `column` of the chunk
+    /// buffers.
+    fn path(&mut self, index: u64, column: Column) -> Result<PathOutcome, ModelError> {
         let plan = self.plan;
         let (s, src) = (plan.scenario, plan.source);
         let days = src.days();
         self.buf
             .draw(src, &self.generator, plan.settings.seed.value, index);
-        let outstanding = &mut self.outstanding[at..at + days];
+        let outstanding = &mut self.outstanding[..];
         let k = plan.settings.impact.value;
         let (engine_result, runs) = if k > 0.0 {
-            impact::run_consistent(s, src, k, &mut self.buf, &mut self.impact, outstanding)
+            impact::run_consistent(
+                s,
+                src,
+                k,
+                &mut self.buf,
+                &mut self.impact,
+                outstanding,
+                column,
+            )
         } else {
             self.buf.render(src, None);
             let mut engine = Engine::new(s, &self.buf.path);
             let mut tap = DayTap {
                 first: src.first,
                 outstanding,
+                column,
                 seen: 0,
                 last_close: Decimal::ZERO,
             };
             let r = engine.run(&mut tap);
             let (seen, last_close) = (tap.seen, tap.last_close);
-            (finish(engine, r, seen, last_close, tap.outstanding), 1)
+            (
+                finish(engine, r, seen, last_close, tap.outstanding, column, days),
+                1,
+            )
         };
-        self.close[at..at + days].copy_from_slice(&self.buf.close);
+        for (t, &c) in self.buf.close.iter().enumerate() {
+            self.close[column.at(t)] = c;
+        }
         let (totals, close_end, stopped_on) = engine_result.map_err(|e| in_path(e, index))?;
         Ok(PathOutcome {
             index,
@@ -287,6 +313,8 @@ pub(crate) fn finish(
     seen: usize,
     last_close: Decimal,
     outstanding: &mut [Shares],
+    column: Column,
+    days: usize,
 ) -> Finished {
     let stopped_on = match r {
         Ok(()) => None,
@@ -294,7 +322,9 @@ pub(crate) fn finish(
         Err(e) => return Err(e),
     };
     let totals = engine.totals();
-    outstanding[seen..].fill(totals.outstanding_end);
+    for t in seen..days {
+        outstanding[column.at(t)] = totals.outstanding_end;
+    }
     Ok((totals, last_close, stopped_on))
 }
 
