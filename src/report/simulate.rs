@@ -5,7 +5,7 @@
 //! Exact figures (a path's totals, the means) are written as exact decimals in plain
 //! notation. Percentiles come from log histograms (`simulate::histogram`) and are
 //! written with the digits they are good for: four significant digits per date
-//! (0.2% bins), five for the totals (0.003% bins), whole numbers for counts and
+//! (0.4% bins), five for the totals (0.006% bins), whole numbers for counts and
 //! days; when every path gave the same value it is exact and written in full.
 //! summary.json says so.
 

@@ -1,8 +1,8 @@
 //! Aggregation as the paths go, in memory that does not grow with their number:
 //! per date, a `LogHistogram` of shares outstanding and one of the close; per
 //! total, a `LogHistogram`, an exact sum (for the mean) and the count of paths that
-//! exhausted the authorized shares. Percentiles are nearest-rank, to within 0.2%
-//! per date and 0.003% for the totals; see `histogram`.
+//! exhausted the authorized shares. Percentiles are nearest-rank, to within 0.4%
+//! per date and 0.006% for the totals (one bin); see `histogram`.
 //!
 //! Everything merges exactly (integer counts, exact decimal sums), so the result is
 //! the same for any number of threads.

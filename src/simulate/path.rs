@@ -95,7 +95,7 @@ impl PathBuffers {
             bar.bid = quantize::price(close * m.bid_ratio);
             bar.volume = quantize::volume((src.volume_a + src.volume_b * p + m.residual).exp() / f);
             // The drawn close, not its decimal: within 5·10⁻⁶ of it, far inside the
-            // histograms' 0.2%, and no decimal-to-float conversion per day.
+            // histograms' 0.4% bins, and no decimal-to-float conversion per day.
             self.close[t] = close * src.shown_factor[t];
         }
     }

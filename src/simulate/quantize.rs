@@ -99,13 +99,11 @@ fn fixed(x: f64) -> Decimal {
             break;
         }
     }
-    let mut scale = SIGNIFICANT_DIGITS as i32 - 1 - e10;
-    // Trailing zeros dropped: 0.00142 rather than 0.00142000 (same value, shorter
-    // mantissas in the engine's products).
-    while m % 10 == 0 && scale > 0 {
-        m /= 10;
-        scale -= 1;
-    }
+    // Trailing zeros are kept: every price of a decade has the same scale, so the
+    // engine's sums of them (the 5-day VWAP average) add aligned mantissas; with
+    // varying scales each addition rescales (the profile showed rescaling as the
+    // engine's largest cost on generated paths).
+    let scale = SIGNIFICANT_DIGITS as i32 - 1 - e10;
     if scale >= 0 {
         // The integer mantissa (below 10^6, so its low 32 bits) and the scale:
         // `Decimal::from_i128_with_scale` without its range checks, which the
@@ -154,6 +152,14 @@ mod tests {
         assert_eq!(price(0.001_234_567_89).to_string(), "0.00123457");
         assert_eq!(price(123.456_789).to_string(), "123.457");
         assert_eq!(price(9_876_543.21).to_string(), "9876540");
+    }
+
+    #[test]
+    fn prices_of_one_decade_share_one_scale() {
+        for x in [0.001_000_01, 0.001_42, 0.005, 0.009_999_94] {
+            assert_eq!(price(x).scale(), 8, "{x}");
+        }
+        assert_eq!(price(0.000_999_9).scale(), 9);
     }
 
     #[test]
