@@ -34,7 +34,7 @@ pub struct Fan<'a> {
     pub authorized: &'a [(NaiveDate, f64)],
     /// The count at start (the axis covers it).
     pub start: f64,
-    /// A line about the model, shown in the plot's empty top-left corner.
+    /// A line about the model, shown in the plot's bottom-right corner.
     pub note: &'a str,
     /// The share of paths that ran into the authorized count, for its legend entry.
     pub exhausted: Option<f64>,
@@ -154,29 +154,47 @@ pub fn draw<DB: DrawingBackend>(
     // reading the log axis, and no label sits on the authorized line above.
     if let Some((d, v)) = series.last() {
         let lift = (t.annotation * 0.4) as i32;
-        for (k, name, v_pos, dy) in [
-            (4, "95th", VPos::Top, lift),
-            (2, "median", VPos::Bottom, -lift),
-            (0, "5th", VPos::Bottom, -lift),
+        let near = (t.annotation * 3.8) as i32;
+        let y = |k: usize| chart.backend_coord(&(*d, v[k])).1;
+        // 95th below its edge, inside the band; the median above its line unless
+        // that would meet the 95th's label, then below; the 5th above its edge
+        // unless that would meet the median's, then below, outside the band.
+        let median_below = (y(2) - y(4)).abs() < near;
+        let fifth_below = (y(0) - y(2)).abs() < near;
+        let place = |below: bool| {
+            if below {
+                (VPos::Top, lift)
+            } else {
+                (VPos::Bottom, -lift)
+            }
+        };
+        for (k, name, (v_pos, dy)) in [
+            (4, "95th", place(true)),
+            (2, "median", place(median_below)),
+            (0, "5th", place(fifth_below)),
         ] {
-            let (px, py) = chart.backend_coord(&(*d, v[k]));
+            let px = chart.backend_coord(&(*d, v[k])).0;
             draw::tag(
                 &root,
                 &format!("{name}: {}", style::shares(v[k])),
-                (px - lift, py + dy),
+                (px - lift, y(k) + dy),
                 Pos::new(HPos::Right, v_pos),
                 &t,
             )?;
         }
     }
+    // The model, in the bottom-right corner: below the lowest band at the end,
+    // where a chart of shares that only grow leaves room.
     if !fan.note.is_empty() {
         let plot = Rect::of(chart.plotting_area());
         let pad = (t.annotation * 0.6) as i32;
-        let (note, size) = draw::fit_text(&root, fan.note, t.annotation, false, plot.w - 2 * pad);
-        root.draw_text(
+        let (note, _) = draw::fit_text(&root, fan.note, t.annotation, false, plot.w - 2 * pad);
+        draw::tag(
+            &root,
             &note,
-            &style::text(size).color(&style::MUTED),
-            (plot.x + pad, plot.y + pad),
+            (plot.x + plot.w - pad, plot.y + plot.h - pad),
+            Pos::new(HPos::Right, VPos::Bottom),
+            &t,
         )?;
     }
     Ok(())
