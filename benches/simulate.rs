@@ -21,7 +21,7 @@ use dilution::simulate::aggregate::DayAggregate;
 use dilution::simulate::params::{self, Overrides, Settings};
 use dilution::simulate::path::{Generator, PathBuffers};
 use dilution::simulate::source::Source;
-use dilution::simulate::{self, CHUNK, Plan, gbm::Gbm};
+use dilution::simulate::{self, GROUP, Plan, gbm::Gbm};
 
 const SCENARIO: &str = "scenarios/ascent-2017.toml";
 
@@ -89,9 +89,9 @@ fn parts(c: &mut Criterion) {
         })
     });
 
-    // A chunk's worth of realistic days, date-major as `simulate` stores them: the
+    // A group's worth of realistic days, date-major as `simulate` stores them: the
     // generated path's closes and an outstanding count that grows as in the spiral.
-    let n = CHUNK;
+    let n = GROUP;
     let d = src.days();
     let outstanding: Vec<u64> = (0..n * d)
         .map(|k| 5_000_000_000 + (k / n) as u64 * 15_000_000 + (k % n) as u64 * 7_919_000)
@@ -102,7 +102,7 @@ fn parts(c: &mut Criterion) {
     let mut agg = DayAggregate::new(d);
     agg.add_paths(n, n, &outstanding, &close);
     g.throughput(Throughput::Elements(days * n as u64));
-    g.bench_function("aggregate a chunk of paths", |b| {
+    g.bench_function("aggregate a group of paths", |b| {
         b.iter(|| agg.add_paths(n, n, black_box(&outstanding), black_box(&close)))
     });
     g.finish();

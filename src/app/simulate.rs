@@ -67,7 +67,7 @@ pub fn simulate(a: SimulateArgs) -> Result<Printed, Error> {
         let b = indicatif::ProgressBar::new(settings.paths);
         b.set_style(
             indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} paths  {per_sec}  eta {eta}",
+                "{bar:40} {pos}/{len} paths, {elapsed} elapsed, about {eta} left",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );

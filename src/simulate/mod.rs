@@ -47,6 +47,12 @@ use source::Source;
 
 /// Paths per chunk: the unit of parallel work and of progress.
 pub const CHUNK: usize = 64;
+/// Paths a thread gathers before adding their days to its histograms: one pass
+/// over the histograms (777 dates × 2, megabytes) per group, so the larger the
+/// group the fewer cache misses per value (the profile: 4.9% of the run with 64,
+/// 2.4% with 256). Independent of `CHUNK`, so the work stays finely divided.
+pub const GROUP: usize = 256;
+
 /// Chunks run between two hand-overs of rows: enough to keep every thread busy
 /// (the wait for a batch's slowest chunk is a small share of it) while the rows
 /// waiting in memory stay bounded (`CHUNK` × `BATCH` of them).
@@ -115,8 +121,8 @@ where
     let start = plan.scenario.start;
     let generator = plan.generator();
     // One aggregate per pool thread: a chunk adds to its thread's, uncontended.
-    let per_thread: Vec<Mutex<DayAggregate>> = (0..rayon::current_num_threads())
-        .map(|_| Mutex::new(DayAggregate::new(days)))
+    let per_thread: Vec<Mutex<ThreadDays>> = (0..rayon::current_num_threads())
+        .map(|_| Mutex::new(ThreadDays::new(days)))
         .collect();
     let mut totals = TotalsAggregate::new();
     // In index order: the first failing path is the one reported, whatever the
@@ -161,8 +167,9 @@ where
 
     let mut day_totals = DayAggregate::new(days);
     for m in per_thread {
-        let a = m.into_inner().unwrap_or_else(|e| e.into_inner());
-        day_totals.merge(&a);
+        let mut t = m.into_inner().unwrap_or_else(|e| e.into_inner());
+        t.flush();
+        day_totals.merge(&t.days);
     }
     Ok(Outcome {
         dates: plan.source.dates().collect(),
@@ -171,8 +178,8 @@ where
     })
 }
 
-/// Where a path's per-day values go in a chunk's buffers: day t at
-/// `t·CHUNK + slot` (date-major, see `DayAggregate::add_paths`).
+/// Where a path's per-day values go in its thread's group buffers: day t at
+/// `t·GROUP + slot` (date-major, see `DayAggregate::add_paths`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Column {
     pub slot: usize,
@@ -181,7 +188,44 @@ pub(crate) struct Column {
 impl Column {
     #[inline]
     pub fn at(self, t: usize) -> usize {
-        t * CHUNK + self.slot
+        t * GROUP + self.slot
+    }
+}
+
+/// A pool thread's per-date histograms and the group of paths waiting to go in.
+struct ThreadDays {
+    days: DayAggregate,
+    /// Up to `GROUP` paths' days, date-major (`Column`).
+    outstanding: Vec<Shares>,
+    close: Vec<f64>,
+    filled: usize,
+}
+
+impl ThreadDays {
+    fn new(days: usize) -> ThreadDays {
+        ThreadDays {
+            days: DayAggregate::new(days),
+            outstanding: vec![0; GROUP * days],
+            close: vec![0.0; GROUP * days],
+            filled: 0,
+        }
+    }
+
+    /// The next free column, adding the full group to the histograms first.
+    fn column(&mut self) -> Column {
+        if self.filled == GROUP {
+            self.flush();
+        }
+        self.filled += 1;
+        Column {
+            slot: self.filled - 1,
+        }
+    }
+
+    fn flush(&mut self) {
+        self.days
+            .add_paths(self.filled, GROUP, &self.outstanding, &self.close);
+        self.filled = 0;
     }
 }
 
@@ -212,9 +256,6 @@ struct Worker<'a> {
     generator: Generator,
     buf: PathBuffers,
     impact: impact::ImpactBuffers,
-    /// A chunk's per-day values, date-major (`Column`).
-    outstanding: Vec<Shares>,
-    close: Vec<f64>,
 }
 
 impl<'a> Worker<'a> {
@@ -225,40 +266,42 @@ impl<'a> Worker<'a> {
             generator,
             buf: PathBuffers::new(plan.source),
             impact: impact::ImpactBuffers::new(days),
-            outstanding: vec![0; CHUNK * days],
-            close: vec![0.0; CHUNK * days],
         }
     }
 
-    /// Runs chunk `c`'s paths in order and adds their days to this thread's
-    /// aggregate.
+    /// Runs chunk `c`'s paths in order; their days go to this thread's group.
     fn chunk(
         &mut self,
         c: u64,
-        per_thread: &[Mutex<DayAggregate>],
+        per_thread: &[Mutex<ThreadDays>],
     ) -> Result<Vec<PathOutcome>, ModelError> {
         let lo = c * CHUNK as u64;
         let hi = (lo + CHUNK as u64).min(self.plan.settings.paths);
-        let n = (hi - lo) as usize;
-        let mut rows = Vec::with_capacity(n);
-        for (slot, index) in (lo..hi).enumerate() {
-            rows.push(self.path(index, Column { slot })?);
-        }
         let slot = rayon::current_thread_index().unwrap_or(0) % per_thread.len();
-        let mut agg = per_thread[slot].lock().unwrap_or_else(|e| e.into_inner());
-        agg.add_paths(n, CHUNK, &self.outstanding, &self.close);
+        // Held for the whole chunk: only this thread takes it, so never waited on.
+        let mut mine = per_thread[slot].lock().unwrap_or_else(|e| e.into_inner());
+        let mut rows = Vec::with_capacity((hi - lo) as usize);
+        for index in lo..hi {
+            let column = mine.column();
+            rows.push(self.path(index, &mut mine, column)?);
+        }
         Ok(rows)
     }
 
-    /// Draws, renders and runs path `index`; its days go to `column` of the chunk
-    /// buffers.
-    fn path(&mut self, index: u64, column: Column) -> Result<PathOutcome, ModelError> {
+    /// Draws, renders and runs path `index`; its days go to `column` of the
+    /// thread's group buffers.
+    fn path(
+        &mut self,
+        index: u64,
+        group: &mut ThreadDays,
+        column: Column,
+    ) -> Result<PathOutcome, ModelError> {
         let plan = self.plan;
         let (s, src) = (plan.scenario, plan.source);
         let days = src.days();
         self.buf
             .draw(src, &self.generator, plan.settings.seed.value, index);
-        let outstanding = &mut self.outstanding[..];
+        let outstanding = &mut group.outstanding[..];
         let k = plan.settings.impact.value;
         let (engine_result, runs) = if k > 0.0 {
             impact::run_consistent(
@@ -288,7 +331,7 @@ impl<'a> Worker<'a> {
             )
         };
         for (t, &c) in self.buf.close.iter().enumerate() {
-            self.close[column.at(t)] = c;
+            group.close[column.at(t)] = c;
         }
         let (totals, close_end, stopped_on) = engine_result.map_err(|e| in_path(e, index))?;
         Ok(PathOutcome {
