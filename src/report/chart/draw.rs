@@ -224,10 +224,7 @@ where
         }
         Some((on, off)) => {
             chart.draw_series(std::iter::once(DashedPathElement::new(
-                points,
-                on,
-                off,
-                stroke,
+                points, on, off, stroke,
             )))?;
         }
     }
