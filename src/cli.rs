@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::report::chart::{ChartFormat, ChartSize};
+
 /// Convertible notes and share dilution, computed exactly.
 ///
 /// Reads a scenario (TOML: the notes' terms, the company's share capital, the
@@ -60,9 +62,15 @@ pub struct RunArgs {
     /// Output folder [default: output/<scenario file stem>/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Skip the PNG charts.
+    /// Skip the charts.
     #[arg(long)]
     pub no_charts: bool,
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_name = "WxH", default_value = "1600x1000")]
+    pub chart_size: ChartSize,
+    /// Chart file format.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ChartFormat::Png)]
+    pub chart_format: ChartFormat,
     /// Print the summary as JSON instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{AmortizeArgs, CheckArgs, Cli, Command, RunArgs};
 use crate::engine::{self, Simulation};
-use crate::error::{Error, InputError};
+use crate::error::{Error, InputError, OutputError};
 use crate::market::PricePath;
+use crate::report::chart::{self, RunChart};
 use crate::report::{csv as csv_out, json, output::Staging, table};
 use crate::scenario::Scenario;
 use crate::terms::NoteTerms;
@@ -113,6 +114,20 @@ fn run_scenario(a: RunArgs) -> Result<Printed, Error> {
         serde_json::to_writer_pretty(&mut *w, &summary)?;
         std::io::Write::write_all(w, b"\n").map_err(serde_json::Error::io)
     })?;
+    if !a.no_charts {
+        // Rendered before commit: a chart that fails leaves the previous outputs whole.
+        for chart in RunChart::ALL {
+            let name = chart.file_name(a.chart_format);
+            let bytes =
+                chart::render(chart, &s, &sim, a.chart_size, a.chart_format).map_err(|e| {
+                    OutputError {
+                        path: out.join(&name),
+                        message: format!("cannot draw the chart: {e}"),
+                    }
+                })?;
+            files.write_bytes(&name, &bytes)?;
+        }
+    }
     let landed = files.commit()?;
 
     let stdout = if a.json {
