@@ -3,14 +3,36 @@
 //! step, the cap never exceeded, whole shares with amount = shares × price, and a
 //! conversion price never above an enabled component nor below the floor or par.
 //!
-//! "Exact" means exact decimals of 28 significant digits: interest over 1/360 of a
-//! year does not terminate, so it is rounded at the 28th significant digit, and
-//! identities that add such amounts hold within `EPS` (10^-15 of a dollar), far
-//! inside the cent.
+//! "Exact" means exactly: interest over 1/360 of a year does not terminate, so the
+//! engine books it to 10^-18 of a dollar, and from there every ledger identity is
+//! an identity of decimals, asserted with `==` — as long as the conversion price
+//! itself terminates. A VWAP mean over 3 or 6 days does not (MODEL.md: prices are
+//! not rounded), so it is carried to 28 significant digits, and then identities
+//! hold within 10^-15 of a dollar.
 
-/// The slack for identities over non-terminating accruals.
+thread_local! {
+    static SLACK: std::cell::Cell<Decimal> = const { std::cell::Cell::new(Decimal::ZERO) };
+}
+
+/// Sets the slack for the scenario under test: none when every price terminates.
+fn set_slack(s: &Scenario) {
+    let mut n = s.conversion.vwap_days.max(1);
+    for p in [2, 5] {
+        while n % p == 0 {
+            n /= p;
+        }
+    }
+    SLACK.with(|x| {
+        x.set(if n == 1 {
+            Decimal::ZERO
+        } else {
+            Decimal::new(1, 15)
+        })
+    });
+}
+
 fn eps() -> Decimal {
-    Decimal::new(1, 15)
+    SLACK.with(|x| x.get())
 }
 
 fn near(a: Decimal, b: Decimal) -> bool {
@@ -239,6 +261,7 @@ proptest! {
     #[test]
     fn principal_and_interest_are_conserved_per_note(path in path_strategy(), t in terms_strategy(), notes in prop::collection::vec(note_strategy(), 1..5)) {
         let s = build(&path, &t, &notes);
+        set_slack(&s);
         let sim = simulate(&s, &path).expect("runs");
         for n in sim.notes.iter().filter(|n| n.issued) {
             let l = &n.ledger;
@@ -262,6 +285,7 @@ proptest! {
     #[test]
     fn principal_is_conserved_at_every_step(path in path_strategy(), t in terms_strategy(), notes in prop::collection::vec(note_strategy(), 1..4)) {
         let s = build(&path, &t, &notes);
+        set_slack(&s);
         let sim = simulate(&s, &path).expect("runs");
         // Replay the events: issued − paid − converted must equal each row's principal.
         let mut balance = Decimal::ZERO;
@@ -282,6 +306,7 @@ proptest! {
     #[test]
     fn no_conversion_leaves_the_holder_above_the_cap(path in path_strategy(), t in terms_strategy(), notes in prop::collection::vec(note_strategy(), 1..4)) {
         let s = build(&path, &t, &notes);
+        set_slack(&s);
         let sim = simulate(&s, &path).expect("runs");
         for row in sim.days.iter().filter(|r| r.shares_converted > 0) {
             prop_assert!(Decimal::from(row.holder_shares) <= s.conversion.cap * Decimal::from(row.outstanding),
@@ -293,6 +318,7 @@ proptest! {
     #[test]
     fn shares_are_whole_and_amounts_are_shares_times_price(path in path_strategy(), t in terms_strategy(), notes in prop::collection::vec(note_strategy(), 1..4)) {
         let s = build(&path, &t, &notes);
+        set_slack(&s);
         let sim = simulate(&s, &path).expect("runs");
         for e in &sim.events {
             if let EventKind::Conversion { interest, principal } = e.kind {

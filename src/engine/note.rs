@@ -8,7 +8,16 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use rust_decimal::RoundingStrategy;
+
 use crate::money::round_cent;
+
+/// Interest is booked to 10^-18 of a dollar. A day count such as 1/360 does not
+/// terminate, so some rounding is unavoidable in decimals; at a fixed 18 places
+/// every later sum and difference of ledger amounts is exact (they fit the 28
+/// digits), so the conservation identities hold exactly rather than to the 28th
+/// significant digit, and the engine adds aligned decimals, which is faster.
+pub const INTEREST_DP: u32 = 18;
 use crate::terms::{Apply, NoteTerms, Prepayment, Repayment, level_payment};
 
 /// Where a note's money went, cumulatively.
@@ -114,7 +123,7 @@ impl NoteBook {
     }
 
     /// Interest run since the last event and not booked (simple interest on the
-    /// principal, end to end over the period: MODEL.md §2).
+    /// principal, end to end over the period: MODEL.md §2), to 10^-18 of a dollar.
     pub fn unbooked(&self, t: NaiveDate) -> Decimal {
         if t <= self.since || self.principal_rate.is_zero() {
             return Decimal::ZERO;
@@ -123,6 +132,7 @@ impl NoteBook {
             .day_count
             .year_fraction(self.since, t)
             .of(self.principal_rate)
+            .round_dp_with_strategy(INTEREST_DP, RoundingStrategy::MidpointNearestEven)
     }
 
     /// The unbooked interest as (principal × rate × days, basis) when the day count

@@ -146,6 +146,22 @@ impl Problems {
         }
     }
 
+    /// A required, positive, bounded principal at `{key}.principal`.
+    fn principal(&mut self, key: &str, value: Option<Dec>, what: &str) -> Decimal {
+        let key = format!("{key}.principal");
+        match value {
+            Some(x) => {
+                self.positive(&key, x.0);
+                self.at_most(&key, x.0, MAX_PRINCIPAL, "principal");
+                x.0
+            }
+            None => {
+                self.add(key, format!("missing: every {what} needs a principal"));
+                Decimal::ZERO
+            }
+        }
+    }
+
     fn fraction_open(&mut self, key: &str, v: Decimal) {
         if v <= Decimal::ZERO || v >= Decimal::ONE {
             self.add(key, format!("must be strictly between 0 and 1, found {v}"));
@@ -212,20 +228,7 @@ fn compile(raw: RawScenario, path: &Path) -> Result<Scenario, InputError> {
             n.day_count.as_deref(),
             default_dc,
         );
-        let principal = match n.principal {
-            Some(x) => {
-                p.positive(&format!("{key}.principal"), x.0);
-                p.at_most(&format!("{key}.principal"), x.0, MAX_PRINCIPAL, "principal");
-                x.0
-            }
-            None => {
-                p.add(
-                    format!("{key}.principal"),
-                    "missing: every note needs a principal",
-                );
-                Decimal::ZERO
-            }
-        };
+        let principal = p.principal(&key, n.principal, "note");
         let repayment = match n.kind.as_str() {
             "bullet" => match n.maturity {
                 Some(m) => {
@@ -362,20 +365,7 @@ fn compile(raw: RawScenario, path: &Path) -> Result<Scenario, InputError> {
                 format!("{} is before start {start}", t.date.0),
             );
         }
-        let principal = match t.principal {
-            Some(x) => {
-                p.positive(&format!("{key}.principal"), x.0);
-                p.at_most(&format!("{key}.principal"), x.0, MAX_PRINCIPAL, "principal");
-                x.0
-            }
-            None => {
-                p.add(
-                    format!("{key}.principal"),
-                    "missing: every tranche needs a principal",
-                );
-                Decimal::ZERO
-            }
-        };
+        let principal = p.principal(&key, t.principal, "tranche");
         let term_months = t.term_months.or(d.term_months).unwrap_or_else(|| {
             p.add(
                 format!("{key}.term_months"),
