@@ -37,13 +37,15 @@ pub enum Command {
     /// whole share (as the proxy prints it); each named holder and grant (exercise
     /// prices x k); the price each ratio implies at --price; beneficial ownership before
     /// and after (shares held + acquirable within 60 days); the Form 4 ledgers. Writes
-    /// split.csv, ownership.csv and trades.csv.
+    /// split.csv, ownership.csv, trades.csv and the chart split.png (outstanding,
+    /// headroom and implied price per ratio; --chart-format svg, --no-charts).
     ///
     /// With --advise DATE: for a split at the open of DATE on the (pre-split) price path,
     /// which ratios regain $1.00 compliance (10 consecutive trading days with a closing
     /// bid of at least $1.00), whether within the 180-day compliance period, when the bid
     /// next falls deficient, and what each ratio does to shares outstanding, authorized
-    /// headroom and the noteholder's room under its ownership cap. Writes advice.csv.
+    /// headroom and the noteholder's room under its ownership cap. Writes advice.csv
+    /// (no chart).
     #[command(after_long_help = "Examples:\n  \
         dilution split scenarios/ascent-2013-split.toml\n  \
         dilution split scenarios/ascent-2013-split.toml --ratios 5..20 --price 0.67 --json\n  \
@@ -125,6 +127,15 @@ pub struct SplitArgs {
     /// Output folder [default: output/<scenario file stem>/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Skip the chart (split.png).
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_name = "WxH", default_value = "1600x1000")]
+    pub chart_size: ChartSize,
+    /// Chart file format.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ChartFormat::Png)]
+    pub chart_format: ChartFormat,
     /// Print the result as JSON instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -1,8 +1,8 @@
 //! `dilution split`: load the scenario → the share table, ownership tables and
 //! Form 4 ledgers (or, with `--advise`, the $1.00 advice) → split.csv,
-//! ownership.csv, trades.csv (advice.csv) and what to print. The figures come from
-//! the pure `crate::split`; this file only gathers inputs and names what is wrong
-//! with them (the file and key, or the argument).
+//! ownership.csv, trades.csv and split.png (advice.csv) and what to print. The
+//! figures come from the pure `crate::split`; this file only gathers inputs and
+//! names what is wrong with them (the file and key, or the argument).
 
 use std::path::Path;
 
@@ -12,8 +12,9 @@ use rust_decimal::Decimal;
 use super::{Printed, default_out, load_prices};
 use crate::cli::SplitArgs;
 use crate::engine;
-use crate::error::{Error, InputError};
+use crate::error::{Error, InputError, OutputError};
 use crate::money::parse_exact;
+use crate::report::chart;
 use crate::report::output::Staging;
 use crate::report::split as out;
 use crate::scenario::Scenario;
@@ -94,6 +95,16 @@ pub fn run(a: SplitArgs) -> Result<Printed, Error> {
     }
     if !ledgers.is_empty() {
         files.write("trades.csv", |w| out::write_trades_csv(&ledgers, w))?;
+    }
+    if !a.no_charts {
+        // Rendered before commit: a chart that fails leaves the previous outputs whole.
+        let name = chart::split::file_name(a.chart_format);
+        let bytes = chart::render_split(&s.name, &share_table, a.chart_size, a.chart_format)
+            .map_err(|e| OutputError {
+                path: dir.join(&name),
+                message: format!("cannot draw the chart: {e}"),
+            })?;
+        files.write_bytes(&name, &bytes)?;
     }
     let landed = files.commit()?;
     let stdout = if a.json {

@@ -332,6 +332,87 @@ impl ValueFormatter<f64> for LogAxis {
     }
 }
 
+/// A category axis: `n` categories centred at 0, 1, …, n − 1, each in a slot one unit
+/// wide (the range runs from −0.5 to n − 0.5). Every category is labelled unless the
+/// caller picks which (`labelled`), so a long range of ratios thins its labels
+/// instead of printing them over each other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryAxis {
+    labels: Vec<String>,
+    shown: Vec<usize>,
+}
+
+impl CategoryAxis {
+    /// An axis over `labels`, labelling every one.
+    pub fn new(labels: Vec<String>) -> CategoryAxis {
+        let shown = (0..labels.len()).collect();
+        CategoryAxis { labels, shown }
+    }
+
+    /// Labels (and ticks) only the categories at `indices`; others are left out.
+    pub fn labelled(mut self, indices: Vec<usize>) -> CategoryAxis {
+        let n = self.labels.len();
+        self.shown = indices.into_iter().filter(|i| *i < n).collect();
+        self
+    }
+
+    /// How many categories.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// The label of the category at `v` (rounded to the nearest centre).
+    pub fn label(&self, v: f64) -> &str {
+        let i = v.round();
+        if i < 0.0 || !i.is_finite() {
+            return "";
+        }
+        self.labels
+            .get(i as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// How many categories apart labels must be so that labels `widest` pixels wide,
+    /// with `gap` pixels between them, fit in slots `slot` pixels wide.
+    pub fn label_step(widest: i32, gap: i32, slot: f64) -> usize {
+        if slot <= 0.0 || !slot.is_finite() {
+            return 1;
+        }
+        (f64::from(widest + gap) / slot).ceil().max(1.0) as usize
+    }
+}
+
+impl Ranged for CategoryAxis {
+    type FormatOption = NoDefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let n = self.labels.len().max(1) as f64;
+        to_pixel((value + 0.5) / n, limit)
+    }
+
+    /// The labelled categories, for bold and light points alike: a category axis has
+    /// nothing between its categories to grid.
+    fn key_points<Hint: KeyPointHint>(&self, _hint: Hint) -> Vec<f64> {
+        self.shown.iter().map(|i| *i as f64).collect()
+    }
+
+    fn range(&self) -> Range<f64> {
+        -0.5..(self.labels.len().max(1) as f64 - 0.5)
+    }
+}
+
+impl ValueFormatter<f64> for CategoryAxis {
+    fn format_ext(&self, value: &f64) -> String {
+        self.label(*value).to_string()
+    }
+}
+
 /// A linear range from zero (or below, if a value is negative) to the largest value
 /// plus `headroom` (0.08 = 8%). All zeros gives 0..1 so the axis has a span.
 pub fn zero_based(values: impl IntoIterator<Item = f64>, headroom: f64) -> RangedCoordf64 {
@@ -465,6 +546,31 @@ mod tests {
         assert!(t.len() <= 8 && t.len() >= 2, "{t:?}");
         let tiny = LogAxis::covering([1.0, 1e15], 2.0);
         assert!(tiny.ticks().len() >= 2);
+    }
+
+    #[test]
+    fn chart_category_axis_centres_categories_in_equal_slots() {
+        let labels: Vec<String> = ["Current", "1-for-5", "1-for-6", "1-for-7"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let a = CategoryAxis::new(labels.clone());
+        assert_eq!(a.range(), -0.5..3.5);
+        // Four 100-pixel slots: centres at 50, 150, 250, 350.
+        assert_eq!(a.map(&0.0, (0, 400)), 50);
+        assert_eq!(a.map(&3.0, (0, 400)), 350);
+        assert_eq!(a.label(1.0), "1-for-5");
+        assert_eq!(a.label(9.0), "");
+        assert_eq!(a.label(-1.0), "");
+        assert_eq!(a.key_points(10), vec![0.0, 1.0, 2.0, 3.0]);
+        let thinned = CategoryAxis::new(labels).labelled(vec![0, 2, 7]);
+        assert_eq!(thinned.key_points(10), vec![0.0, 2.0]);
+        assert_eq!(CategoryAxis::label_step(90, 10, 100.0), 1);
+        assert_eq!(CategoryAxis::label_step(90, 20, 50.0), 3);
+        assert_eq!(CategoryAxis::label_step(90, 20, 0.0), 1);
+        let none = CategoryAxis::new(Vec::new());
+        assert!(none.range().start < none.range().end);
+        assert!(none.key_points(10).is_empty());
     }
 
     #[test]

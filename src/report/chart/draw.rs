@@ -258,6 +258,12 @@ pub enum Swatch {
     /// A vertical rule (a dated event drawn across the plot).
     Rule(Pen),
     Band(RGBColor),
+    /// A band filled with `fill` and hatched with diagonal lines of `ink`, so it
+    /// stays apart from a solid band in greyscale.
+    Hatched {
+        fill: RGBColor,
+        ink: RGBColor,
+    },
     Marker(Marker),
 }
 
@@ -351,6 +357,25 @@ pub fn legend<DB: DrawingBackend>(
                     style::INK.stroke_width(1),
                 ))?;
             }
+            Swatch::Hatched { fill, ink } => {
+                let h = (t.legend * 0.45) as i32;
+                hatched_rect(
+                    root,
+                    Rect {
+                        x,
+                        y: mid - h,
+                        w: swatch_w,
+                        h: 2 * h,
+                    },
+                    fill,
+                    ink,
+                    t,
+                )?;
+                root.draw(&Rectangle::new(
+                    [(x, mid - h), (x + swatch_w, mid + h)],
+                    style::INK.stroke_width(1),
+                ))?;
+            }
             Swatch::Marker(m) => marker(root, (x + swatch_w / 2, mid), m, t)?,
         }
         root.draw_text(
@@ -358,6 +383,44 @@ pub fn legend<DB: DrawingBackend>(
             &style::text(t.legend).pos(Pos::new(HPos::Left, VPos::Center)),
             (x + swatch_w + gap, mid),
         )?;
+    }
+    Ok(())
+}
+
+/// Fills `r` (absolute pixels) with `fill` and hatches it with 45° lines of `ink`,
+/// clipped to the rectangle, spaced with the type scale so the pattern reads the
+/// same at every image size.
+pub fn hatched_rect<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    r: Rect,
+    fill: RGBColor,
+    ink: RGBColor,
+    t: &Typography,
+) -> Result<(), ChartError> {
+    if r.w <= 0 || r.h <= 0 {
+        return Ok(());
+    }
+    root.draw(&Rectangle::new(
+        [(r.x, r.y), (r.x + r.w, r.y + r.h)],
+        fill.filled(),
+    ))?;
+    let step = (11.0 * t.line).round().max(4.0) as i32;
+    let stroke = ink.stroke_width(t.width(1.5));
+    // The line through (x0 + d, bottom) rising to the right: (x0 + d + u, bottom − u).
+    // Anchored to multiples of `step` in absolute pixels, so neighbouring bars hatch
+    // in phase.
+    let (x0, bottom) = (r.x, r.y + r.h);
+    let mut d = -r.h + (r.h - x0 - bottom).rem_euclid(step);
+    while d <= r.w {
+        let lo = (-d).max(0);
+        let hi = r.h.min(r.w - d);
+        if lo < hi {
+            root.draw(&PathElement::new(
+                vec![(x0 + d + lo, bottom - lo), (x0 + d + hi, bottom - hi)],
+                stroke,
+            ))?;
+        }
+        d += step;
     }
     Ok(())
 }

@@ -1,11 +1,13 @@
-//! Charts of a run: `dilution`, `prices` and `balances` (INTERFACE.md, issue 4),
-//! drawn with plotters on any `DrawingBackend` so tests render into memory and the
-//! app encodes PNG or SVG bytes for `Staging`. `style`, `axis` and `draw` hold what
-//! every chart shares (font, palette, formatters, date and log axes, legend, title)
-//! so other charts (the Monte Carlo fan chart) look the same.
+//! Charts of a run: `dilution`, `prices` and `balances` (INTERFACE.md, issue 4), and
+//! `split` for `dilution split`, drawn with plotters on any `DrawingBackend` so
+//! tests render into memory and the app encodes PNG or SVG bytes for `Staging`.
+//! `style`, `axis` and `draw` hold what every chart shares (font, palette,
+//! formatters, date, log and category axes, legend, title) so other charts (the
+//! Monte Carlo fan chart) look the same.
 //!
 //! What it must not do: compute a figure of the model. Charts read a finished
-//! `Simulation` and its `Scenario`; decimals become `f64` only as pixel coordinates.
+//! `Simulation` and its `Scenario` (or `split`'s `ShareTable`); decimals become
+//! `f64` only as pixel coordinates.
 
 pub mod axis;
 mod balances;
@@ -13,6 +15,7 @@ mod dilution;
 pub mod draw;
 pub mod marks;
 mod prices;
+pub mod split;
 pub mod style;
 pub mod text;
 
@@ -26,6 +29,7 @@ use plotters::prelude::*;
 
 use crate::engine::Simulation;
 use crate::scenario::Scenario;
+use crate::split::table::ShareTable;
 use axis::MonthAxis;
 use draw::{LegendItem, Rect};
 use style::Typography;
@@ -181,6 +185,20 @@ pub fn render(
     match format {
         ChartFormat::Png => render_png(size, |area| chart.draw(area, s, sim)),
         ChartFormat::Svg => render_svg(size, |area| chart.draw(area, s, sim)),
+    }
+}
+
+/// Renders `dilution split`'s chart of `table` (see `split`) to PNG or SVG bytes;
+/// `name` is the scenario's, for the subtitle.
+pub fn render_split(
+    name: &str,
+    table: &ShareTable,
+    size: ChartSize,
+    format: ChartFormat,
+) -> Result<Vec<u8>, ChartError> {
+    match format {
+        ChartFormat::Png => render_png(size, |area| split::draw(area, name, table)),
+        ChartFormat::Svg => render_svg(size, |area| split::draw(area, name, table)),
     }
 }
 
