@@ -5,6 +5,8 @@
 //! - look-backs: from a date t, a bar before a split dated ≤ t has its prices × k
 //!   (and volume ÷ k), for every split between the bar and t.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -13,17 +15,18 @@ use crate::terms::{Action, ActionKind};
 
 /// The adjusted market.
 #[derive(Debug, Clone)]
-pub struct Market {
-    /// Bars with their own values adjusted.
-    pub bars: Vec<Bar>,
+pub struct Market<'a> {
+    /// Bars with their own values adjusted (borrowed as they are when no split
+    /// touches them: Monte Carlo makes one engine per path).
+    pub bars: Cow<'a, [Bar]>,
     /// Per bar, the product of all split ratios dated on or before it; empty when
     /// the scenario has no split (then every factor is 1).
     cum: Vec<u128>,
     splits: Vec<(NaiveDate, u64)>,
 }
 
-impl Market {
-    pub fn new(path: &PricePath, actions: &[Action]) -> Market {
+impl<'a> Market<'a> {
+    pub fn new(path: &'a PricePath, actions: &[Action]) -> Market<'a> {
         let splits: Vec<(NaiveDate, u64, bool, Decimal)> = actions
             .iter()
             .filter_map(|a| match a.kind {
@@ -37,7 +40,7 @@ impl Market {
             .collect();
         if splits.is_empty() {
             return Market {
-                bars: path.bars.clone(),
+                bars: Cow::Borrowed(&path.bars),
                 cum: Vec::new(),
                 splits: Vec::new(),
             };
@@ -62,7 +65,7 @@ impl Market {
             cum.push(k_all);
         }
         Market {
-            bars,
+            bars: Cow::Owned(bars),
             cum,
             splits: splits.iter().map(|s| (s.0, s.1)).collect(),
         }

@@ -91,7 +91,7 @@ fn exact_ratio(discount: Decimal, n: usize) -> Option<Decimal> {
 /// A simulation in progress.
 pub struct Engine<'a> {
     s: &'a Scenario,
-    market: Market,
+    market: Market<'a>,
     /// Every note that can exist: the scenario's notes, then the tranches.
     books: Vec<NoteBook>,
     issued: Vec<bool>,
@@ -138,7 +138,7 @@ struct DayFlow {
 }
 
 impl<'a> Engine<'a> {
-    pub fn new(s: &'a Scenario, path: &PricePath) -> Engine<'a> {
+    pub fn new(s: &'a Scenario, path: &'a PricePath) -> Engine<'a> {
         let books: Vec<NoteBook> = s.all_notes().into_iter().map(NoteBook::new).collect();
         let n = books.len();
         Engine {
@@ -175,7 +175,9 @@ impl<'a> Engine<'a> {
 
     /// The dates to process: trading days in [start, end] (with their bar index)
     /// merged with every scheduled date in the window.
-    fn calendar(&self) -> Vec<(NaiveDate, Option<usize>)> {
+    /// Each entry says whether the date is scheduled (an issue, tranche, payment or
+    /// action falls on it): other dates skip step (1) and (2) entirely.
+    fn calendar(&self) -> Vec<(NaiveDate, Option<usize>, bool)> {
         let (start, end) = (self.s.start, self.s.end);
         let mut scheduled: Vec<NaiveDate> = Vec::new();
         for b in &self.books {
@@ -197,20 +199,20 @@ impl<'a> Engine<'a> {
             let sch = scheduled.get(j).copied();
             match (bar, sch) {
                 (Some(b), Some(s)) if b == s => {
-                    out.push((b, Some(i)));
+                    out.push((b, Some(i), true));
                     i += 1;
                     j += 1;
                 }
                 (Some(b), Some(s)) if b < s => {
-                    out.push((b, Some(i)));
+                    out.push((b, Some(i), false));
                     i += 1;
                 }
                 (Some(b), None) => {
-                    out.push((b, Some(i)));
+                    out.push((b, Some(i), false));
                     i += 1;
                 }
                 (_, Some(s)) => {
-                    out.push((s, None));
+                    out.push((s, None, true));
                     j += 1;
                 }
                 (None, None) => break,
@@ -221,13 +223,18 @@ impl<'a> Engine<'a> {
 
     /// Runs every date of the window.
     pub fn run<O: Observer>(&mut self, obs: &mut O) -> Result<(), ModelError> {
-        for (date, bar) in self.calendar() {
-            self.corporate_actions(date, obs)?;
-            self.issues_and_tranches(date, obs);
-            self.payments(date, obs);
+        for (date, bar, scheduled) in self.calendar() {
+            if scheduled {
+                self.corporate_actions(date, obs)?;
+                self.issues_and_tranches(date, obs);
+                self.payments(date, obs);
+            }
             if let Some(i) = bar {
                 let flow = self.trade(date, i, obs)?;
-                self.bid_tracker(date, i, obs);
+                // The tracker only writes events; a light observer takes none.
+                if O::FULL {
+                    self.bid_tracker(date, i, obs);
+                }
                 self.trading_days += 1;
                 let (h, o) = (self.holder as u128, self.outstanding as u128);
                 if self.peak.2.is_none() || h * self.peak.1 as u128 > self.peak.0 as u128 * o {
