@@ -125,6 +125,25 @@ pub fn shares_for(amount: Decimal, price: Decimal) -> Option<Shares> {
     u64::try_from(q.mantissa() / pow10(q.scale())?).ok()
 }
 
+/// num / den for share counts, to 20 decimal places (half to even), in integers:
+/// a ratio of whole numbers needs no decimal division. `None` if den ≤ 0 or the
+/// scaled numerator does not fit an i128 (the caller divides decimals then).
+pub fn ratio(num: i128, den: i128) -> Option<Decimal> {
+    const DP: u32 = 20;
+    if den <= 0 {
+        return None;
+    }
+    let scaled = num.checked_mul(pow10(DP)?)?;
+    let (q, r) = (scaled.div_euclid(den), scaled.rem_euclid(den));
+    let twice = r.checked_mul(2)?;
+    let q = if twice > den || (twice == den && q % 2 != 0) {
+        q + 1
+    } else {
+        q
+    };
+    Decimal::try_from_i128_with_scale(q, DP).ok()
+}
+
 /// 10^n as i128, if it fits.
 pub fn pow10(n: u32) -> Option<i128> {
     10i128.checked_pow(n)
@@ -225,6 +244,18 @@ mod tests {
         assert_eq!(cap_room(dec!(0.0999), 3_000_000_000, 0), Some(332_963_004));
         // Already above the cap: negative room.
         assert!(cap_room(dec!(0.0999), 1000, 200).unwrap() < 0);
+    }
+
+    #[test]
+    fn ratio_of_whole_numbers_has_twenty_places_rounded_half_even() {
+        assert_eq!(
+            ratio(332_963_004, 3_332_963_004),
+            Some(dec!(0.09989999997011668000))
+        );
+        assert_eq!(ratio(1, 3), Some(dec!(0.33333333333333333333)));
+        assert_eq!(ratio(2, 3), Some(dec!(0.66666666666666666667)));
+        assert_eq!(ratio(-1, 4), Some(dec!(-0.25)));
+        assert_eq!(ratio(1, 0), None);
     }
 
     #[test]

@@ -58,7 +58,12 @@ impl Observer for Recorder {
 
 /// Runs a scenario over a price path and keeps everything.
 pub fn simulate(s: &Scenario, path: &PricePath) -> Result<Simulation, ModelError> {
-    let mut rec = Recorder::default();
+    // Room for every row, and a few events a day, up front.
+    let days = path.bars.len();
+    let mut rec = Recorder {
+        events: Vec::with_capacity(days * 3),
+        days: Vec::with_capacity(days),
+    };
     let mut engine = Engine::new(s, path);
     engine.run(&mut rec)?;
     Ok(engine.finish(rec))
@@ -770,7 +775,11 @@ impl<'a> Engine<'a> {
         let o = Decimal::from(self.outstanding);
         let start = Decimal::from(self.s.company.outstanding);
         // 1 − (start ÷ ratios) ÷ outstanding, with one division (MODEL.md §9).
-        let dilution = Decimal::ONE - start / (o * Decimal::from(self.ratio_product as u64));
+        let k_o = (self.outstanding as i128).saturating_mul(self.ratio_product as i128);
+        let dilution =
+            money::ratio(k_o - self.s.company.outstanding as i128, k_o).unwrap_or_else(|| {
+                Decimal::ONE - start / (o * Decimal::from(self.ratio_product as u64))
+            });
         DayRow {
             date,
             close: bar.close,
@@ -784,7 +793,8 @@ impl<'a> Engine<'a> {
             holder_proceeds: flow.proceeds,
             holder_shares: self.holder,
             outstanding: self.outstanding,
-            holder_pct: Decimal::from(self.holder) / o,
+            holder_pct: money::ratio(self.holder as i128, self.outstanding as i128)
+                .unwrap_or_else(|| Decimal::from(self.holder) / o),
             issued_total: self.issued_total,
             dilution_pct: dilution,
             principal_outstanding: principal,
