@@ -67,6 +67,16 @@ pub struct RunArgs {
     /// Output folder [default: output/<scenario file stem>/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+    /// Print the summary as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The chart options `run` and `split` share.
+#[derive(Debug, Args)]
+pub struct ChartArgs {
     /// Skip the charts.
     #[arg(long)]
     pub no_charts: bool,
@@ -76,9 +86,6 @@ pub struct RunArgs {
     /// Chart file format.
     #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ChartFormat::Png)]
     pub chart_format: ChartFormat,
-    /// Print the summary as JSON instead of a table.
-    #[arg(long)]
-    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -127,15 +134,8 @@ pub struct SplitArgs {
     /// Output folder [default: output/<scenario file stem>/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Skip the chart (split.png).
-    #[arg(long)]
-    pub no_charts: bool,
-    /// Chart size in pixels, WIDTHxHEIGHT.
-    #[arg(long, value_name = "WxH", default_value = "1600x1000")]
-    pub chart_size: ChartSize,
-    /// Chart file format.
-    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ChartFormat::Png)]
-    pub chart_format: ChartFormat,
+    #[command(flatten)]
+    pub charts: ChartArgs,
     /// Print the result as JSON instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -6,7 +6,11 @@
 //! panicking; and the binary writes split.png, or split.svg, or with `--no-charts`
 //! nothing but the CSVs.
 
+mod common;
+
 use std::path::{Path, PathBuf};
+
+use common::image::{Look, assert_readable, look};
 
 use assert_cmd::Command;
 use dilution::report::chart::{self, ChartFormat, ChartSize};
@@ -37,60 +41,6 @@ fn proxy_table(s: &Scenario, ratios: RatioRange, price: Option<Decimal>) -> Shar
         holders: &s.holders,
     };
     table::build(&snap, ratios, price, Decimal::ONE).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// What a rendered image looks like, roughly (as in `tests/charts.rs`).
-struct Look {
-    width: u32,
-    height: u32,
-    /// Share of pixels that are not the white page.
-    inked: f64,
-    /// Dark, text-coloured pixels in the title band (top 9%, left half).
-    title_text: usize,
-    /// Pixels below the title band that are not white or grey: data.
-    coloured: usize,
-}
-
-fn look(rgb: &[u8], width: u32, height: u32) -> Look {
-    assert_eq!(rgb.len(), (width * height * 3) as usize);
-    let (mut inked, mut title_text, mut coloured) = (0usize, 0usize, 0usize);
-    let band = height * 9 / 100;
-    for y in 0..height {
-        for x in 0..width {
-            let i = ((y * width + x) * 3) as usize;
-            let (r, g, b) = (rgb[i], rgb[i + 1], rgb[i + 2]);
-            if (r, g, b) != (255, 255, 255) {
-                inked += 1;
-            }
-            if y < band && x < width / 2 && r < 110 && g < 110 && b < 110 {
-                title_text += 1;
-            }
-            if y >= band && r.max(g).max(b) - r.min(g).min(b) > 60 {
-                coloured += 1;
-            }
-        }
-    }
-    Look {
-        width,
-        height,
-        inked: inked as f64 / f64::from(width * height),
-        title_text,
-        coloured,
-    }
-}
-
-fn assert_readable(l: &Look, what: &str) {
-    assert!(
-        l.inked > 0.01 && l.inked < 0.6,
-        "{what}: {:.1}% of pixels inked",
-        l.inked * 100.0
-    );
-    assert!(
-        l.title_text > 500,
-        "{what}: only {} text pixels in the title band",
-        l.title_text
-    );
-    assert!(l.coloured > 200, "{what}: only {} data pixels", l.coloured);
 }
 
 /// Draws the chart straight onto a plain plotters bitmap in memory.

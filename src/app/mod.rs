@@ -116,16 +116,14 @@ fn run_scenario(a: RunArgs) -> Result<Printed, Error> {
         serde_json::to_writer_pretty(&mut *w, &summary)?;
         std::io::Write::write_all(w, b"\n").map_err(serde_json::Error::io)
     })?;
-    if !a.no_charts {
+    if !a.charts.no_charts {
         // Rendered before commit: a chart that fails leaves the previous outputs whole.
         for chart in RunChart::ALL {
-            let name = chart.file_name(a.chart_format);
-            let bytes =
-                chart::render(chart, &s, &sim, a.chart_size, a.chart_format).map_err(|e| {
-                    OutputError {
-                        path: out.join(&name),
-                        message: format!("cannot draw the chart: {e}"),
-                    }
+            let name = chart.file_name(a.charts.chart_format);
+            let bytes = chart::render(chart, &s, &sim, a.charts.chart_size, a.charts.chart_format)
+                .map_err(|e| OutputError {
+                    path: out.join(&name),
+                    message: format!("cannot draw the chart: {e}"),
                 })?;
             files.write_bytes(&name, &bytes)?;
         }

@@ -96,14 +96,19 @@ pub fn run(a: SplitArgs) -> Result<Printed, Error> {
     if !ledgers.is_empty() {
         files.write("trades.csv", |w| out::write_trades_csv(&ledgers, w))?;
     }
-    if !a.no_charts {
+    if !a.charts.no_charts {
         // Rendered before commit: a chart that fails leaves the previous outputs whole.
-        let name = chart::split::file_name(a.chart_format);
-        let bytes = chart::render_split(&s.name, &share_table, a.chart_size, a.chart_format)
-            .map_err(|e| OutputError {
-                path: dir.join(&name),
-                message: format!("cannot draw the chart: {e}"),
-            })?;
+        let name = chart::split::file_name(a.charts.chart_format);
+        let bytes = chart::render_split(
+            &s.name,
+            &share_table,
+            a.charts.chart_size,
+            a.charts.chart_format,
+        )
+        .map_err(|e| OutputError {
+            path: dir.join(&name),
+            message: format!("cannot draw the chart: {e}"),
+        })?;
         files.write_bytes(&name, &bytes)?;
     }
     let landed = files.commit()?;

@@ -2,6 +2,8 @@
 //! output files with the tolerances of shared/examples/README.md.
 #![allow(dead_code)]
 
+pub mod image;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
