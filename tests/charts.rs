@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::image::{Look, assert_readable, look};
+use common::image::{Look, assert_readable, decode, look};
 
 use assert_cmd::Command;
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -60,17 +60,6 @@ fn render_png(chart: RunChart, s: &Scenario, sim: &Simulation, size: ChartSize) 
         std::fs::write(&file, &bytes).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     }
     decode(&bytes)
-}
-
-fn decode(bytes: &[u8]) -> Look {
-    let decoder = png::Decoder::new(bytes);
-    let mut reader = decoder.read_info().unwrap_or_else(|e| panic!("{e}"));
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader
-        .next_frame(&mut buf)
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(info.color_type, png::ColorType::Rgb);
-    look(&buf[..info.buffer_size()], info.width, info.height)
 }
 
 #[test]

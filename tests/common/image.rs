@@ -58,3 +58,15 @@ pub fn assert_readable(l: &Look, what: &str) {
     );
     assert!(l.coloured > 200, "{what}: only {} data pixels", l.coloured);
 }
+
+/// Decodes an RGB PNG and looks at it.
+pub fn decode(bytes: &[u8]) -> Look {
+    let decoder = png::Decoder::new(bytes);
+    let mut reader = decoder.read_info().unwrap_or_else(|e| panic!("{e}"));
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader
+        .next_frame(&mut buf)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    look(&buf[..info.buffer_size()], info.width, info.height)
+}
