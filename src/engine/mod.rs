@@ -589,7 +589,7 @@ impl<'a> Engine<'a> {
                 break;
             }
             let book = &self.books[idx];
-            if book.dust {
+            if price > book.ceiling {
                 continue;
             }
             let n = book.convertible_shares(date, price).ok_or_else(|| {
@@ -678,7 +678,7 @@ impl<'a> Engine<'a> {
             })?;
             let taken = self.books[idx].convert(date, amount, apply);
             if take == cap {
-                self.books[idx].mark_if_dust(date, self.s.company.par_value);
+                self.books[idx].set_ceiling(date);
             }
             flow.amount += amount;
             obs.event(Event {

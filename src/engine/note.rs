@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use rust_decimal::RoundingStrategy;
 
-use crate::money::round_cent;
+use crate::money::{from_scaled, mul, on_scale, round_cent};
 
 /// Interest is booked to 10^-18 of a dollar. A day count such as 1/360 does not
 /// terminate, so some rounding is unavoidable in decimals; at a fixed 18 places
@@ -75,10 +75,13 @@ pub struct NoteBook {
     /// A conversion has touched the note since its last installment (`reamortize`).
     pub touched: bool,
     pub open: bool,
-    /// What is left can never be worth a share at par before maturity: the note
-    /// waits for its payment and conversion skips it (a performance shortcut that
-    /// changes no figure).
-    pub dust: bool,
+    /// A bound on what the note can be worth from now to its maturity, set after a
+    /// conversion takes all it could (`Decimal::MAX` until then). At any price above
+    /// it the note converts into no share, so the day's walk skips it without
+    /// computing its value (a shortcut that changes no figure): a remainder of a
+    /// fraction of a share waits for its payment. Principal and interest only
+    /// fall between conversions, so the bound stays valid until the next one.
+    pub ceiling: Decimal,
     pub ledger: Ledger,
     /// principal × rate, cached: it changes only when the principal does.
     principal_rate: Decimal,
@@ -103,7 +106,7 @@ impl NoteBook {
             level,
             touched: false,
             open: true,
-            dust: false,
+            ceiling: Decimal::MAX,
             terms,
         }
     }
@@ -123,16 +126,20 @@ impl NoteBook {
     }
 
     /// Interest run since the last event and not booked (simple interest on the
-    /// principal, end to end over the period: MODEL.md §2), to 10^-18 of a dollar.
+    /// principal, end to end over the period: MODEL.md §2), to 10^-18 of a dollar:
+    /// principal × rate × num / den rounded once, half to even, in integers. Only
+    /// when that overflows an i128 (a principal × rate near 10^17 over decades) is
+    /// the product taken to 28 significant digits first, then rounded.
     pub fn unbooked(&self, t: NaiveDate) -> Decimal {
         if t <= self.since || self.principal_rate.is_zero() {
             return Decimal::ZERO;
         }
-        self.terms
-            .day_count
-            .year_fraction(self.since, t)
-            .of(self.principal_rate)
-            .round_dp_with_strategy(INTEREST_DP, RoundingStrategy::MidpointNearestEven)
+        let yf = self.terms.day_count.year_fraction(self.since, t);
+        crate::money::mul_div_half_even(self.principal_rate, yf.num, yf.den, INTEREST_DP)
+            .unwrap_or_else(|| {
+                yf.of(self.principal_rate)
+                    .round_dp_with_strategy(INTEREST_DP, RoundingStrategy::MidpointNearestEven)
+            })
     }
 
     /// The unbooked interest as (principal × rate × days, basis) when the day count
@@ -149,6 +156,16 @@ impl NoteBook {
     /// as floor((basis × (principal + accrued) + principal × rate × days) /
     /// (basis × price)) on the fixed-basis day counts, so no decimal division runs.
     pub fn convertible_shares(&self, t: NaiveDate, price: Decimal) -> Option<crate::money::Shares> {
+        let parts = if t <= self.since || self.principal_rate.is_zero() {
+            Some((0, 360))
+        } else {
+            self.terms.day_count.fixed_basis(self.since, t)
+        };
+        if let Some((days, basis)) = parts
+            && let Some(n) = self.shares_in_integers(days, basis, price)
+        {
+            return u64::try_from(n).ok();
+        }
         match self.unbooked_parts(t) {
             Some((num, basis)) => {
                 let b = Decimal::from(basis);
@@ -161,16 +178,38 @@ impl NoteBook {
         }
     }
 
-    /// Marks the note as dust if even a generous bound on its value at maturity
-    /// (principal × (1 + rate × (years left + 1)) + accrued) is below `par`, the
-    /// lowest price a conversion can have.
-    pub fn mark_if_dust(&mut self, t: NaiveDate, par: Decimal) {
+    /// The same count with every amount as an integer on their largest scale:
+    /// floor((basis·(P + A) + P·r·days) / (basis·price)), exact. `None` when an
+    /// amount does not fit (the caller divides decimals then).
+    #[inline]
+    fn shares_in_integers(&self, days: i64, basis: i64, price: Decimal) -> Option<i128> {
+        let scale = self
+            .principal
+            .scale()
+            .max(self.accrued.scale())
+            .max(self.principal_rate.scale())
+            .max(price.scale());
+        let on = |d: Decimal| on_scale(d, scale);
+        let held = on(self.principal)?.checked_add(on(self.accrued)?)?;
+        let num =
+            mul(held, basis as i128)?.checked_add(mul(on(self.principal_rate)?, days as i128)?)?;
+        let den = mul(on(price)?, basis as i128)?;
+        if den <= 0 {
+            return None;
+        }
+        Some(if num <= 0 { 0 } else { num / den })
+    }
+
+    /// Sets `ceiling` after a conversion that took all the note could give: a
+    /// generous bound on its value at maturity, principal × (1 + rate × (years left
+    /// + 2)) + accrued.
+    pub fn set_ceiling(&mut self, t: NaiveDate) {
         let years = Decimal::from((self.maturity() - t).num_days().max(0) / 360 + 2);
-        let bound = self
+        self.ceiling = self
             .principal
             .checked_mul(Decimal::ONE + self.terms.rate * years)
-            .and_then(|x| x.checked_add(self.accrued.max(Decimal::ZERO)));
-        self.dust = matches!(bound, Some(b) if b < par);
+            .and_then(|x| x.checked_add(self.accrued.max(Decimal::ZERO)))
+            .unwrap_or(Decimal::MAX);
     }
 
     /// Interest accrued as of `t`: booked plus unbooked.
@@ -195,7 +234,11 @@ impl NoteBook {
 
     fn set_principal(&mut self, p: Decimal) {
         self.principal = p;
-        self.principal_rate = p * self.terms.rate;
+        // p × rate exactly; the integer product when it fits (the usual case).
+        let r = self.terms.rate;
+        self.principal_rate = mul(p.mantissa(), r.mantissa())
+            .and_then(|m| from_scaled(m, p.scale() + r.scale()))
+            .unwrap_or_else(|| p * r);
     }
 
     /// Makes the payment due on `t` (which must be `next_date()`), MODEL.md §3, §9.
@@ -270,7 +313,16 @@ impl NoteBook {
 
     /// Converts `amount` (= shares × price, at most `value_at(t)`) on `t`.
     pub fn convert(&mut self, t: NaiveDate, amount: Decimal, apply: Apply) -> Taken {
-        self.book_to(t);
+        let add = self.unbooked(t);
+        if t > self.since {
+            self.since = t;
+        }
+        self.touched = true;
+        if let Some(taken) = self.convert_in_integers(add, amount, apply) {
+            return taken;
+        }
+        self.accrued += add;
+        self.ledger.interest_accrued += add;
         let (interest, principal) = match apply {
             Apply::InterestFirst => {
                 let i = self.accrued.max(Decimal::ZERO).min(amount);
@@ -285,11 +337,60 @@ impl NoteBook {
         self.set_principal(self.principal - principal);
         self.ledger.interest_converted += interest;
         self.ledger.principal_converted += principal;
-        self.touched = true;
         Taken {
             interest,
             principal,
         }
+    }
+
+    /// `convert`'s arithmetic (book `add`, split `amount`, update the ledger) as
+    /// integers on the amounts' largest scale: the same figures as the decimal
+    /// steps, which are exact whenever these fit, at a fraction of their cost (the
+    /// Monte Carlo hot path). Writes nothing and gives `None` if a figure does
+    /// not fit; the caller then does the decimal steps.
+    fn convert_in_integers(&mut self, add: Decimal, amount: Decimal, apply: Apply) -> Option<Taken> {
+        let l = &self.ledger;
+        let parts = [
+            self.accrued,
+            add,
+            self.principal,
+            amount,
+            l.interest_accrued,
+            l.interest_converted,
+            l.principal_converted,
+        ];
+        let scale = parts.iter().map(Decimal::scale).max().unwrap_or(0);
+        let on = |d: Decimal| on_scale(d, scale);
+        let add_i = on(add)?;
+        let accrued = on(self.accrued)?.checked_add(add_i)?;
+        let (principal, x) = (on(self.principal)?, on(amount)?);
+        let (i, p) = match apply {
+            Apply::InterestFirst => {
+                let i = accrued.max(0).min(x);
+                (i, x - i)
+            }
+            Apply::PrincipalFirst => {
+                let p = principal.min(x);
+                (x - p, p)
+            }
+        };
+        let dec = |m: i128| from_scaled(m, scale);
+        let interest = dec(i)?;
+        let principal_part = dec(p)?;
+        let accrued = dec(accrued.checked_sub(i)?)?;
+        let principal = dec(principal.checked_sub(p)?)?;
+        let interest_accrued = dec(on(l.interest_accrued)?.checked_add(add_i)?)?;
+        let interest_converted = dec(on(l.interest_converted)?.checked_add(i)?)?;
+        let principal_converted = dec(on(l.principal_converted)?.checked_add(p)?)?;
+        self.accrued = accrued;
+        self.set_principal(principal);
+        self.ledger.interest_accrued = interest_accrued;
+        self.ledger.interest_converted = interest_converted;
+        self.ledger.principal_converted = principal_converted;
+        Some(Taken {
+            interest,
+            principal: principal_part,
+        })
     }
 }
 
