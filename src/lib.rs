@@ -10,6 +10,7 @@ pub mod cli;
 pub mod daycount;
 pub mod engine;
 pub mod error;
+pub mod exact;
 pub mod market;
 pub mod money;
 pub mod report;

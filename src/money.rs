@@ -91,13 +91,8 @@ pub fn cents(d: Decimal) -> String {
 }
 
 /// `shares × price` exactly, or `None` if it leaves the decimal range.
-#[inline]
 pub fn value_of(shares: Shares, price: Decimal) -> Option<Decimal> {
-    // The same product as `Decimal::from(shares) * price` (price's scale), built
-    // from the integer product when it fits 96 bits: a fifth of the cost.
-    mul(i128::from(shares), price.mantissa())
-        .and_then(|m| Decimal::try_from_i128_with_scale(m, price.scale()).ok())
-        .or_else(|| Decimal::from(shares).checked_mul(price))
+    Decimal::from(shares).checked_mul(price)
 }
 
 /// floor(amount / price) as whole shares, exact: never one share too many, so that
@@ -148,41 +143,15 @@ pub fn div_half_even(num: i128, den: i128) -> Option<i128> {
     // One unsigned division (the signed Euclidean pair costs two): round |num|,
     // then restore the sign (ties to even is symmetric).
     let (n, d) = (num.unsigned_abs(), den as u128);
-    let (q, r) = (n / d, n % d);
+    let q = n / d;
+    let r = n - q * d;
     let up = r > d - r || (r == d - r && q % 2 == 1);
     let q = (q + u128::from(up)) as i128;
     Some(if num < 0 { -q } else { q })
 }
 
-/// a × b, if it fits an i128. Cheap when the magnitudes' bit lengths show it fits
-/// (always, on the engine's amounts); `checked_mul` on i128 is a library call.
-#[inline]
-pub fn mul(a: i128, b: i128) -> Option<i128> {
-    let bits = 256 - a.unsigned_abs().leading_zeros() - b.unsigned_abs().leading_zeros();
-    if bits <= 126 {
-        Some(a * b)
-    } else {
-        a.checked_mul(b)
-    }
-}
-
-/// amount × num / den rounded once to `dp` places, half to even, computed exactly
-/// in integers. `None` if den ≤ 0 or a step does not fit an i128 (the caller falls
-/// back to decimal arithmetic).
-pub fn mul_div_half_even(amount: Decimal, num: i64, den: i64, dp: u32) -> Option<Decimal> {
-    // amount = m / 10^s, so the result × 10^dp is m × num × 10^(dp − s) / den.
-    let (m, s) = (amount.mantissa(), amount.scale());
-    let (n, d) = if s <= dp {
-        (mul(m, pow10(dp - s)?)?, den as i128)
-    } else {
-        (m, mul(den as i128, pow10(s - dp)?)?)
-    };
-    let q = div_half_even(mul(n, num as i128)?, d)?;
-    Decimal::try_from_i128_with_scale(q, dp).ok()
-}
-
 /// 10^0 ..= 10^38: every power of ten an i128 holds.
-const POW10: [i128; 39] = {
+pub(crate) const POW10: [i128; 39] = {
     let mut t = [1i128; 39];
     let mut i = 1;
     while i < 39 {
@@ -198,25 +167,6 @@ pub fn pow10(n: u32) -> Option<i128> {
     POW10.get(n as usize).copied()
 }
 
-/// `d`'s mantissa on `scale` decimal places (d × 10^scale, exactly), if `d` has at
-/// most that many places and the result fits an i128. The engine's hot paths add,
-/// compare and divide decimals as integers on one scale this way: exact, and the
-/// same numbers the decimal operations give whenever those are exact.
-#[inline]
-pub fn on_scale(d: Decimal, scale: u32) -> Option<i128> {
-    let s = d.scale();
-    if s > scale {
-        return None;
-    }
-    mul(d.mantissa(), pow10(scale - s)?)
-}
-
-/// The decimal `m` × 10^-scale, if it fits (96 bits, 28 places).
-#[inline]
-pub fn from_scaled(m: i128, scale: u32) -> Option<Decimal> {
-    Decimal::try_from_i128_with_scale(m, scale).ok()
-}
-
 /// floor(x / d) for i128 with d > 0 (rounds toward −∞, unlike `/`).
 pub fn floor_div(x: i128, d: i128) -> i128 {
     x.div_euclid(d)
@@ -228,9 +178,8 @@ pub fn floor_div(x: i128, d: i128) -> i128 {
 pub fn cap_room(cap: Decimal, outstanding: Shares, held: Shares) -> Option<i128> {
     let (m, s) = (cap.mantissa(), cap.scale());
     let one = pow10(s)?;
-    let num = m
-        .checked_mul(outstanding as i128)?
-        .checked_sub((held as i128).checked_mul(one)?)?;
+    let num = crate::exact::mul_i128(m, outstanding as i128)?
+        .checked_sub(crate::exact::mul_i128(held as i128, one)?)?;
     let den = one - m;
     if den <= 0 {
         return None;

@@ -14,8 +14,9 @@ use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::error::ModelError;
+use crate::exact::Exact;
 use crate::market::PricePath;
-use crate::money::{self, Shares, cap_room, shares_for, value_of};
+use crate::money::{self, Shares, cap_room, shares_for};
 use crate::scenario::Scenario;
 use crate::terms::{ActionKind, OnShortfall, Policy, Repayment};
 use market::Market;
@@ -53,6 +54,15 @@ impl Observer for Recorder {
     }
     fn row(&mut self, row: DayRow) {
         self.days.push(row);
+    }
+}
+
+/// Hands an event to a full observer. A light one takes none, so for it the
+/// event is not even built (its decimals cost conversions).
+#[inline(always)]
+fn emit<O: Observer>(obs: &mut O, make: impl FnOnce() -> Event) {
+    if O::FULL {
+        obs.event(make());
     }
 }
 
@@ -110,12 +120,12 @@ pub struct Engine<'a> {
     reserved: Vec<Shares>,
     issued_total: Shares,
     ratio_product: u128,
-    fixed_price: Option<Decimal>,
-    floor: Option<Decimal>,
-    cash_paid: Decimal,
-    converted_total: Decimal,
+    fixed_price: Option<Exact>,
+    floor: Option<Exact>,
+    cash_paid: Exact,
+    converted_total: Exact,
     sold_total: Shares,
-    proceeds_total: Decimal,
+    proceeds_total: Exact,
     tranches_closed: Vec<String>,
     tranches_skipped: Vec<String>,
     last_conversion: Option<NaiveDate>,
@@ -129,17 +139,20 @@ pub struct Engine<'a> {
     capacity: Vec<(usize, Shares)>,
     /// discount ÷ vwap_days when that is an exact decimal (5 days: × 0.17), so the
     /// VWAP component needs a multiplication rather than a division.
-    vwap_scale: Option<Decimal>,
+    vwap_scale: Option<Exact>,
+    /// The scenario's par value and sell share, as the engine computes with them.
+    par: Exact,
+    sell_share: Exact,
 }
 
 /// What one trading day did, for its row.
 #[derive(Default)]
 struct DayFlow {
-    price: Option<Decimal>,
+    price: Option<Exact>,
     converted: Shares,
-    amount: Decimal,
+    amount: Exact,
     sold: Shares,
-    proceeds: Decimal,
+    proceeds: Exact,
 }
 
 impl<'a> Engine<'a> {
@@ -160,12 +173,12 @@ impl<'a> Engine<'a> {
             reserved: s.company.reserved.iter().map(|r| r.shares).collect(),
             issued_total: 0,
             ratio_product: 1,
-            fixed_price: s.conversion.fixed_price,
-            floor: s.conversion.floor,
-            cash_paid: Decimal::ZERO,
-            converted_total: Decimal::ZERO,
+            fixed_price: s.conversion.fixed_price.map(Exact::from),
+            floor: s.conversion.floor.map(Exact::from),
+            cash_paid: Exact::ZERO,
+            converted_total: Exact::ZERO,
             sold_total: 0,
-            proceeds_total: Decimal::ZERO,
+            proceeds_total: Exact::ZERO,
             tranches_closed: Vec::new(),
             tranches_skipped: Vec::new(),
             last_conversion: None,
@@ -174,7 +187,9 @@ impl<'a> Engine<'a> {
             trading_days: 0,
             bid: BidTracker::default(),
             capacity: Vec::new(),
-            vwap_scale: exact_ratio(s.conversion.discount, s.conversion.vwap_days),
+            vwap_scale: exact_ratio(s.conversion.discount, s.conversion.vwap_days).map(Exact::from),
+            par: Exact::from(s.company.par_value),
+            sell_share: Exact::from(s.holder.sell_share),
         }
     }
 
@@ -294,8 +309,8 @@ impl<'a> Engine<'a> {
                     }
                     // Price-based terms × k (MODEL.md §9). Checked: an absurd ratio on
                     // a large fixed price is a model error naming the date, not a panic.
-                    let kd = Decimal::from(k);
-                    let scale = |p: Option<Decimal>, what: &str| match p {
+                    let kd = Exact::from(k);
+                    let scale = |p: Option<Exact>, what: &str| match p {
                         Some(p) => p
                             .checked_mul(kd)
                             .map(Some)
@@ -308,7 +323,7 @@ impl<'a> Engine<'a> {
                         .ratio_product
                         .checked_mul(k as u128)
                         .ok_or_else(|| Self::overflow(date, None, "split ratio product"))?;
-                    obs.event(Event {
+                    emit(obs, || Event {
                         date,
                         kind: EventKind::Split {
                             ratio: k,
@@ -324,7 +339,7 @@ impl<'a> Engine<'a> {
                 ActionKind::Authorize { authorized } => {
                     let previous = self.authorized;
                     self.authorized = authorized;
-                    obs.event(Event {
+                    emit(obs, || Event {
                         date,
                         kind: EventKind::Authorize { previous },
                         note: None,
@@ -340,7 +355,7 @@ impl<'a> Engine<'a> {
 
     fn issue<O: Observer>(&mut self, idx: usize, date: NaiveDate, obs: &mut O) {
         self.issued[idx] = true;
-        obs.event(Event {
+        emit(obs, || Event {
             date,
             kind: EventKind::Issue,
             note: Some(idx),
@@ -397,7 +412,7 @@ impl<'a> Engine<'a> {
                 }
                 Err(avg) => {
                     self.tranches_skipped.push(t.id.clone());
-                    obs.event(Event {
+                    emit(obs, || Event {
                         date,
                         kind: EventKind::TrancheSkipped {
                             min: t.condition.as_ref().map(|c| c.min).unwrap_or_default(),
@@ -421,13 +436,13 @@ impl<'a> Engine<'a> {
                 continue;
             }
             let pay = self.books[idx].pay_scheduled(date);
-            self.cash_paid += pay.cash;
+            self.cash_paid += Exact::from(pay.cash);
             let (cash, rounding, closed) = (pay.cash, pay.rounding, pay.closed);
             let kind = match self.books[idx].terms.repayment {
                 Repayment::Bullet { .. } => EventKind::Maturity(pay),
                 Repayment::Amortizing { .. } => EventKind::Installment(pay),
             };
-            obs.event(Event {
+            emit(obs, || Event {
                 date,
                 kind,
                 note: Some(idx),
@@ -436,7 +451,7 @@ impl<'a> Engine<'a> {
                 price: None,
             });
             if !rounding.is_zero() {
-                obs.event(Event {
+                emit(obs, || Event {
                     date,
                     kind: EventKind::Rounding,
                     note: Some(idx),
@@ -454,15 +469,15 @@ impl<'a> Engine<'a> {
 
     /// The conversion price on trading day `i`, before par (MODEL.md §4): the
     /// lowest enabled component, raised to the floor. `None` without history.
-    fn computed_price(&self, i: usize) -> Option<Decimal> {
+    fn computed_price(&self, i: usize) -> Option<Exact> {
         let c = &self.s.conversion;
         if i < c.history_needed() {
             return None;
         }
         let bars = &self.market.bars;
         let k_t = self.ratio_product;
-        let mut price: Option<Decimal> = None;
-        let mut lowest = |p: Decimal| {
+        let mut price: Option<Exact> = None;
+        let mut lowest = |p: Exact| {
             price = Some(match price {
                 Some(q) if q <= p => q,
                 _ => p,
@@ -470,23 +485,30 @@ impl<'a> Engine<'a> {
         };
         if c.vwap_days > 0 {
             let window = i - c.vwap_days..i;
-            let sum: Decimal = if self.market.has_splits() {
+            let sum: Exact = if self.market.has_splits() {
                 window
-                    .map(|r| Market::scaled(bars[r].vwap, self.market.lookback_factor(k_t, r)))
+                    .map(|r| {
+                        Exact::from(Market::scaled(
+                            bars[r].vwap,
+                            self.market.lookback_factor(k_t, r),
+                        ))
+                    })
                     .sum()
             } else {
-                bars[window].iter().map(|b| b.vwap).sum()
+                bars[window].iter().map(|b| Exact::from(b.vwap)).sum()
             };
             lowest(match self.vwap_scale {
                 Some(m) => sum * m,
-                None => c.discount * sum / Decimal::from(c.vwap_days as u64),
+                None => {
+                    Exact::from(c.discount * Decimal::from(sum) / Decimal::from(c.vwap_days as u64))
+                }
             });
         }
         if c.prior_bid {
-            lowest(Market::scaled(
+            lowest(Exact::from(Market::scaled(
                 bars[i - 1].bid,
                 self.market.lookback_factor(k_t, i - 1),
-            ));
+            )));
         }
         if let Some(f) = self.fixed_price {
             lowest(f);
@@ -512,7 +534,7 @@ impl<'a> Engine<'a> {
         obs: &mut O,
     ) -> Result<DayFlow, ModelError> {
         let mut flow = DayFlow::default();
-        let par = self.s.company.par_value;
+        let par = self.par;
         // Without rows to fill, the price matters only while a note is open: days
         // when nothing can convert cost little (Monte Carlo).
         let computed = if O::FULL || !self.order.is_empty() {
@@ -522,13 +544,15 @@ impl<'a> Engine<'a> {
         };
         flow.price = computed.map(|computed| {
             if computed < par {
-                obs.event(Event {
+                emit(obs, || Event {
                     date,
-                    kind: EventKind::ParFloor { computed },
+                    kind: EventKind::ParFloor {
+                        computed: computed.into(),
+                    },
                     note: None,
                     amount: None,
                     shares: None,
-                    price: Some(par),
+                    price: Some(par.into()),
                 });
                 par
             } else {
@@ -541,21 +565,22 @@ impl<'a> Engine<'a> {
 
         // Sell first: min(held, floor(sell_share × volume)) at the day's VWAP.
         let bar = &self.market.bars[i];
-        let want = (self.s.holder.sell_share * bar.volume).floor();
-        let sell = u64::try_from(want).unwrap_or(u64::MAX).min(self.holder);
+        let want = (self.sell_share * Exact::from(bar.volume)).floor_u64();
+        let sell = want.unwrap_or(u64::MAX).min(self.holder);
         if sell > 0 {
-            let proceeds = value_of(sell, bar.vwap)
+            let proceeds = Exact::from(bar.vwap)
+                .checked_mul_int(i128::from(sell))
                 .ok_or_else(|| Self::overflow(date, None, "sale proceeds"))?;
             self.holder -= sell;
             self.sold_total += sell;
             self.proceeds_total += proceeds;
             flow.sold = sell;
             flow.proceeds = proceeds;
-            obs.event(Event {
+            emit(obs, || Event {
                 date,
                 kind: EventKind::Sale,
                 note: None,
-                amount: Some(proceeds),
+                amount: Some(proceeds.into()),
                 shares: Some(sell as i128),
                 price: Some(bar.vwap),
             });
@@ -574,7 +599,7 @@ impl<'a> Engine<'a> {
             .s
             .holder
             .daily_limit
-            .map(|l| shares_for(l, price).unwrap_or(u64::MAX) as i128);
+            .map(|l| shares_for(l, price.into()).unwrap_or(u64::MAX) as i128);
         // With no room, only "is anything convertible?" matters (one share).
         let bound = if room <= 0 {
             1
@@ -589,7 +614,7 @@ impl<'a> Engine<'a> {
                 break;
             }
             let book = &self.books[idx];
-            if price > book.ceiling {
+            if book.ceiling.is_some_and(|c| price > c) {
                 continue;
             }
             let n = book.convertible_shares(date, price).ok_or_else(|| {
@@ -614,7 +639,7 @@ impl<'a> Engine<'a> {
     fn convert<O: Observer>(
         &mut self,
         date: NaiveDate,
-        price: Decimal,
+        price: Exact,
         room: i128,
         by_limit: Option<i128>,
         total: i128,
@@ -626,7 +651,7 @@ impl<'a> Engine<'a> {
             return Ok(());
         }
         if room <= 0 {
-            obs.event(Event {
+            emit(obs, || Event {
                 date,
                 kind: EventKind::CapBlocked {
                     outstanding: self.outstanding,
@@ -635,7 +660,7 @@ impl<'a> Engine<'a> {
                 note: None,
                 amount: None,
                 shares: Some(room),
-                price: Some(price),
+                price: Some(price.into()),
             });
             return Ok(());
         }
@@ -650,16 +675,20 @@ impl<'a> Engine<'a> {
                     headroom,
                 });
             }
-            obs.event(Event {
+            emit(obs, || Event {
                 date,
                 kind: EventKind::Shortfall {
                     wanted: n as u64,
                     headroom,
                 },
                 note: None,
-                amount: Some(value_of(cut as u64, price).unwrap_or(Decimal::MAX)),
+                amount: Some(
+                    price
+                        .checked_mul_int(cut)
+                        .map_or(Decimal::MAX, Decimal::from),
+                ),
                 shares: Some(cut),
-                price: Some(price),
+                price: Some(price.into()),
             });
             n = headroom.max(0);
             self.shortfall_days += 1;
@@ -673,7 +702,7 @@ impl<'a> Engine<'a> {
             }
             let take = cap.min(left);
             left -= take;
-            let amount = value_of(take, price).ok_or_else(|| {
+            let amount = price.checked_mul_int(i128::from(take)).ok_or_else(|| {
                 Self::overflow(date, Some(&self.books[idx].terms.id), "conversion amount")
             })?;
             let taken = self.books[idx].convert(date, amount, apply);
@@ -681,16 +710,16 @@ impl<'a> Engine<'a> {
                 self.books[idx].set_ceiling(date);
             }
             flow.amount += amount;
-            obs.event(Event {
+            emit(obs, || Event {
                 date,
                 kind: EventKind::Conversion {
-                    interest: taken.interest,
-                    principal: taken.principal,
+                    interest: taken.interest.into(),
+                    principal: taken.principal.into(),
                 },
                 note: Some(idx),
-                amount: Some(amount),
+                amount: Some(amount.into()),
                 shares: Some(take as i128),
-                price: Some(price),
+                price: Some(price.into()),
             });
         }
         if n > 0 {
@@ -731,7 +760,7 @@ impl<'a> Engine<'a> {
             }
         };
         if let Some(kind) = event {
-            obs.event(Event {
+            emit(obs, || Event {
                 date,
                 kind,
                 note: None,
@@ -745,15 +774,15 @@ impl<'a> Engine<'a> {
     /// Step 4: the day's row.
     fn row(&self, date: NaiveDate, i: usize, flow: &DayFlow) -> DayRow {
         let bar = &self.market.bars[i];
-        let mut principal = Decimal::ZERO;
-        let mut accrued = Decimal::ZERO;
+        let mut principal = Exact::ZERO;
+        let mut accrued = Exact::ZERO;
         // Unbooked interest summed per basis (360, 365), divided once each.
-        let (mut on_360, mut on_365) = (Decimal::ZERO, Decimal::ZERO);
+        let (mut on_360, mut on_365) = (Exact::ZERO, Exact::ZERO);
         let mut note_principal = vec![Decimal::ZERO; self.books.len()];
         for &idx in &self.order {
             let b = &self.books[idx];
             principal += b.principal;
-            note_principal[idx] = b.principal;
+            note_principal[idx] = b.principal.into();
             match b.unbooked_parts(date) {
                 Some((x, 365)) => {
                     accrued += b.accrued;
@@ -766,11 +795,12 @@ impl<'a> Engine<'a> {
                 None => accrued += b.accrued_at(date),
             }
         }
+        let mut accrued = Decimal::from(accrued);
         if !on_360.is_zero() {
-            accrued += on_360 / Decimal::from(360);
+            accrued += Decimal::from(on_360) / Decimal::from(360);
         }
         if !on_365.is_zero() {
-            accrued += on_365 / Decimal::from(365);
+            accrued += Decimal::from(on_365) / Decimal::from(365);
         }
         let o = Decimal::from(self.outstanding);
         let start = Decimal::from(self.s.company.outstanding);
@@ -786,24 +816,24 @@ impl<'a> Engine<'a> {
             vwap: bar.vwap,
             volume: bar.volume,
             bid: bar.bid,
-            conversion_price: flow.price,
+            conversion_price: flow.price.map(Decimal::from),
             shares_converted: flow.converted,
-            amount_converted: flow.amount,
+            amount_converted: flow.amount.into(),
             holder_sold: flow.sold,
-            holder_proceeds: flow.proceeds,
+            holder_proceeds: flow.proceeds.into(),
             holder_shares: self.holder,
             outstanding: self.outstanding,
             holder_pct: money::ratio(self.holder as i128, self.outstanding as i128)
                 .unwrap_or_else(|| Decimal::from(self.holder) / o),
             issued_total: self.issued_total,
             dilution_pct: dilution,
-            principal_outstanding: principal,
+            principal_outstanding: principal.into(),
             accrued_interest: accrued,
-            cash_paid: self.cash_paid,
+            cash_paid: self.cash_paid.into(),
             headroom: self.headroom(),
             authorized: self.authorized,
             note_principal,
-            converted_total: self.converted_total,
+            converted_total: self.converted_total.into(),
         }
     }
 
@@ -816,11 +846,11 @@ impl<'a> Engine<'a> {
             holder_shares_end: self.holder,
             authorized_end: self.authorized,
             headroom_end: self.headroom(),
-            cash_paid: self.cash_paid,
-            amount_converted: self.converted_total,
+            cash_paid: self.cash_paid.into(),
+            amount_converted: self.converted_total.into(),
             shares_issued: self.issued_total,
             holder_shares_sold: self.sold_total,
-            holder_sale_proceeds: self.proceeds_total,
+            holder_sale_proceeds: self.proceeds_total.into(),
             tranche_ids_closed: self.tranches_closed.clone(),
             tranche_ids_skipped: self.tranches_skipped.clone(),
             last_conversion_date: self.last_conversion,
@@ -839,7 +869,7 @@ impl<'a> Engine<'a> {
                 all_closed = false;
             }
             if issued {
-                let l = &book.ledger;
+                let l = book.ledger.to_decimal();
                 t.principal_issued += l.issued;
                 t.principal_paid_cash += l.principal_paid_cash;
                 t.principal_converted += l.principal_converted;
@@ -863,7 +893,11 @@ impl<'a> Engine<'a> {
         let book = &self.books[idx];
         if self.issued[idx] && book.open {
             let unbooked = book.unbooked(self.s.end);
-            (book.principal, book.accrued + unbooked, unbooked)
+            (
+                book.principal.into(),
+                (book.accrued + unbooked).into(),
+                unbooked.into(),
+            )
         } else {
             (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO)
         }
@@ -881,7 +915,7 @@ impl<'a> Engine<'a> {
             notes.push(NoteRecord {
                 from_tranche: idx >= n_scenario,
                 issued: self.issued[idx],
-                ledger: book.ledger.clone(),
+                ledger: book.ledger.to_decimal(),
                 principal_outstanding: principal_out,
                 interest_outstanding: interest_out,
                 closed_on: self.closed_on[idx],

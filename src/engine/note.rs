@@ -4,13 +4,17 @@
 //! Conservation holds by construction at every step:
 //! issued = principal paid in cash + principal converted + principal outstanding;
 //! interest accrued = paid in cash + converted + still accrued + rounding.
+//!
+//! Amounts are `Exact` (the engine's fast form of `Decimal`, same values); the
+//! ledger and payments reach reports as `Decimal`.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use rust_decimal::RoundingStrategy;
 
-use crate::money::{from_scaled, mul, on_scale, round_cent};
+use crate::exact::{Exact, mul_i128};
+use crate::money::{Shares, round_cent};
 
 /// Interest is booked to 10^-18 of a dollar. A day count such as 1/360 does not
 /// terminate, so some rounding is unavoidable in decimals; at a fixed 18 places
@@ -20,18 +24,33 @@ use crate::money::{from_scaled, mul, on_scale, round_cent};
 pub const INTEREST_DP: u32 = 18;
 use crate::terms::{Apply, NoteTerms, Prepayment, Repayment, level_payment};
 
-/// Where a note's money went, cumulatively.
+/// Where a note's money went, cumulatively: `Decimal` in reports, `Exact` in
+/// the engine.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Ledger {
-    pub issued: Decimal,
-    pub principal_paid_cash: Decimal,
-    pub principal_converted: Decimal,
+pub struct Ledger<N = Decimal> {
+    pub issued: N,
+    pub principal_paid_cash: N,
+    pub principal_converted: N,
     /// Interest booked so far (accrual up to the note's last event).
-    pub interest_accrued: Decimal,
-    pub interest_paid_cash: Decimal,
-    pub interest_converted: Decimal,
+    pub interest_accrued: N,
+    pub interest_paid_cash: N,
+    pub interest_converted: N,
     /// principal + accrued − cash at closing (|rounding| ≤ 0.005).
-    pub rounding: Decimal,
+    pub rounding: N,
+}
+
+impl Ledger<Exact> {
+    pub fn to_decimal(&self) -> Ledger {
+        Ledger {
+            issued: self.issued.into(),
+            principal_paid_cash: self.principal_paid_cash.into(),
+            principal_converted: self.principal_converted.into(),
+            interest_accrued: self.interest_accrued.into(),
+            interest_paid_cash: self.interest_paid_cash.into(),
+            interest_converted: self.interest_converted.into(),
+            rounding: self.rounding.into(),
+        }
+    }
 }
 
 /// A scheduled payment as made.
@@ -53,8 +72,8 @@ pub struct Payment {
 /// The parts of a conversion amount.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Taken {
-    pub interest: Decimal,
-    pub principal: Decimal,
+    pub interest: Exact,
+    pub principal: Exact,
 }
 
 /// A live note.
@@ -65,10 +84,10 @@ pub struct NoteBook {
     pub dates: Vec<NaiveDate>,
     /// Index into `dates` of the next payment.
     pub next: usize,
-    pub principal: Decimal,
+    pub principal: Exact,
     /// Interest booked and not yet paid or converted (can be −0.005 after a payment
     /// rounded up: the remainder is carried, MODEL.md §1).
-    pub accrued: Decimal,
+    pub accrued: Exact,
     /// Interest has been booked up to this date.
     pub since: NaiveDate,
     pub level: Option<Decimal>,
@@ -76,15 +95,16 @@ pub struct NoteBook {
     pub touched: bool,
     pub open: bool,
     /// A bound on what the note can be worth from now to its maturity, set after a
-    /// conversion takes all it could (`Decimal::MAX` until then). At any price above
+    /// conversion takes all it could (`None` until then). At any price above
     /// it the note converts into no share, so the day's walk skips it without
     /// computing its value (a shortcut that changes no figure): a remainder of a
     /// fraction of a share waits for its payment. Principal and interest only
     /// fall between conversions, so the bound stays valid until the next one.
-    pub ceiling: Decimal,
-    pub ledger: Ledger,
-    /// principal × rate, cached: it changes only when the principal does.
-    principal_rate: Decimal,
+    pub ceiling: Option<Exact>,
+    pub ledger: Ledger<Exact>,
+    /// The rate, and principal × rate, cached: it changes only when the principal does.
+    rate: Exact,
+    principal_rate: Exact,
 }
 
 impl NoteBook {
@@ -92,21 +112,24 @@ impl NoteBook {
     pub fn new(terms: NoteTerms) -> NoteBook {
         let dates = terms.payment_dates();
         let level = terms.level_payment();
+        let principal = Exact::from(terms.principal);
+        let rate = Exact::from(terms.rate);
         NoteBook {
-            principal: terms.principal,
-            principal_rate: terms.principal * terms.rate,
+            principal,
+            principal_rate: principal * rate,
+            rate,
             since: terms.issue,
             ledger: Ledger {
-                issued: terms.principal,
+                issued: principal,
                 ..Ledger::default()
             },
             dates,
             next: 0,
-            accrued: Decimal::ZERO,
+            accrued: Exact::ZERO,
             level,
             touched: false,
             open: true,
-            ceiling: Decimal::MAX,
+            ceiling: None,
             terms,
         }
     }
@@ -130,32 +153,41 @@ impl NoteBook {
     /// principal × rate × num / den rounded once, half to even, in integers. Only
     /// when that overflows an i128 (a principal × rate near 10^17 over decades) is
     /// the product taken to 28 significant digits first, then rounded.
-    pub fn unbooked(&self, t: NaiveDate) -> Decimal {
+    pub fn unbooked(&self, t: NaiveDate) -> Exact {
         if t <= self.since || self.principal_rate.is_zero() {
-            return Decimal::ZERO;
+            return Exact::ZERO;
         }
-        let yf = self.terms.day_count.year_fraction(self.since, t);
-        crate::money::mul_div_half_even(self.principal_rate, yf.num, yf.den, INTEREST_DP)
+        let dc = self.terms.day_count;
+        // days / basis as it stands (no reduction needed) on the fixed-basis counts.
+        let (num, den) = dc.fixed_basis(self.since, t).unwrap_or_else(|| {
+            let yf = dc.year_fraction(self.since, t);
+            (yf.num, yf.den)
+        });
+        self.principal_rate
+            .mul_ratio_rounded(num, den, INTEREST_DP)
             .unwrap_or_else(|| {
-                yf.of(self.principal_rate)
-                    .round_dp_with_strategy(INTEREST_DP, RoundingStrategy::MidpointNearestEven)
+                let yf = dc.year_fraction(self.since, t);
+                Exact::from(
+                    yf.of(self.principal_rate.into())
+                        .round_dp_with_strategy(INTEREST_DP, RoundingStrategy::MidpointNearestEven),
+                )
             })
     }
 
     /// The unbooked interest as (principal × rate × days, basis) when the day count
     /// has a fixed basis: summed across notes before one division per basis.
-    pub fn unbooked_parts(&self, t: NaiveDate) -> Option<(Decimal, i64)> {
+    pub fn unbooked_parts(&self, t: NaiveDate) -> Option<(Exact, i64)> {
         if t <= self.since || self.principal_rate.is_zero() {
-            return Some((Decimal::ZERO, 360));
+            return Some((Exact::ZERO, 360));
         }
         let (days, basis) = self.terms.day_count.fixed_basis(self.since, t)?;
-        Some((self.principal_rate * Decimal::from(days), basis))
+        Some((self.principal_rate * Exact::from(days as u64), basis))
     }
 
     /// floor(value_at(t) / price): the shares this note could convert into, computed
     /// as floor((basis × (principal + accrued) + principal × rate × days) /
     /// (basis × price)) on the fixed-basis day counts, so no decimal division runs.
-    pub fn convertible_shares(&self, t: NaiveDate, price: Decimal) -> Option<crate::money::Shares> {
+    pub fn convertible_shares(&self, t: NaiveDate, price: Exact) -> Option<Shares> {
         let parts = if t <= self.since || self.principal_rate.is_zero() {
             Some((0, 360))
         } else {
@@ -166,15 +198,17 @@ impl NoteBook {
         {
             return u64::try_from(n).ok();
         }
+        // Decimals, when an amount leaves the integers' range (or ACT/ACT).
+        let price = Decimal::from(price);
         match self.unbooked_parts(t) {
             Some((num, basis)) => {
                 let b = Decimal::from(basis);
-                let value = (self.principal + self.accrued)
+                let value = Decimal::from(self.principal + self.accrued)
                     .checked_mul(b)?
-                    .checked_add(num)?;
+                    .checked_add(num.into())?;
                 crate::money::shares_for(value, price.checked_mul(b)?)
             }
-            None => crate::money::shares_for(self.value_at(t), price),
+            None => crate::money::shares_for(self.value_at(t).into(), price),
         }
     }
 
@@ -182,18 +216,22 @@ impl NoteBook {
     /// floor((basis·(P + A) + P·r·days) / (basis·price)), exact. `None` when an
     /// amount does not fit (the caller divides decimals then).
     #[inline]
-    fn shares_in_integers(&self, days: i64, basis: i64, price: Decimal) -> Option<i128> {
+    fn shares_in_integers(&self, days: i64, basis: i64, price: Exact) -> Option<i128> {
         let scale = self
             .principal
             .scale()
             .max(self.accrued.scale())
             .max(self.principal_rate.scale())
             .max(price.scale());
-        let on = |d: Decimal| on_scale(d, scale);
-        let held = on(self.principal)?.checked_add(on(self.accrued)?)?;
-        let num =
-            mul(held, basis as i128)?.checked_add(mul(on(self.principal_rate)?, days as i128)?)?;
-        let den = mul(on(price)?, basis as i128)?;
+        let held = self
+            .principal
+            .on_scale(scale)?
+            .checked_add(self.accrued.on_scale(scale)?)?;
+        let num = mul_i128(held, basis as i128)?.checked_add(mul_i128(
+            self.principal_rate.on_scale(scale)?,
+            days as i128,
+        )?)?;
+        let den = mul_i128(price.on_scale(scale)?, basis as i128)?;
         if den <= 0 {
             return None;
         }
@@ -204,21 +242,20 @@ impl NoteBook {
     /// generous bound on its value at maturity, principal × (1 + rate × (years left
     /// + 2)) + accrued.
     pub fn set_ceiling(&mut self, t: NaiveDate) {
-        let years = Decimal::from((self.maturity() - t).num_days().max(0) / 360 + 2);
+        let years = Exact::from(((self.maturity() - t).num_days().max(0) / 360 + 2) as u64);
         self.ceiling = self
             .principal
-            .checked_mul(Decimal::ONE + self.terms.rate * years)
-            .and_then(|x| x.checked_add(self.accrued.max(Decimal::ZERO)))
-            .unwrap_or(Decimal::MAX);
+            .checked_mul(Exact::ONE + self.rate * years)
+            .and_then(|x| x.checked_add(self.accrued.max(Exact::ZERO)));
     }
 
     /// Interest accrued as of `t`: booked plus unbooked.
-    pub fn accrued_at(&self, t: NaiveDate) -> Decimal {
+    pub fn accrued_at(&self, t: NaiveDate) -> Exact {
         self.accrued + self.unbooked(t)
     }
 
     /// Principal and interest as of `t`: what a conversion could take.
-    pub fn value_at(&self, t: NaiveDate) -> Decimal {
+    pub fn value_at(&self, t: NaiveDate) -> Exact {
         self.principal + self.accrued_at(t)
     }
 
@@ -232,13 +269,9 @@ impl NoteBook {
         }
     }
 
-    fn set_principal(&mut self, p: Decimal) {
+    fn set_principal(&mut self, p: Exact) {
         self.principal = p;
-        // p × rate exactly; the integer product when it fits (the usual case).
-        let r = self.terms.rate;
-        self.principal_rate = mul(p.mantissa(), r.mantissa())
-            .and_then(|m| from_scaled(m, p.scale() + r.scale()))
-            .unwrap_or_else(|| p * r);
+        self.principal_rate = p * self.rate;
     }
 
     /// Makes the payment due on `t` (which must be `next_date()`), MODEL.md §3, §9.
@@ -254,7 +287,7 @@ impl NoteBook {
         };
         if prepayment == Prepayment::Reamortize && self.touched {
             let left = (self.dates.len() - (seq as usize - 1)) as u32;
-            if let Some(a) = level_payment(self.principal, self.terms.rate, left) {
+            if let Some(a) = level_payment(self.principal.into(), self.terms.rate, left) {
                 self.level = Some(a);
             }
         }
@@ -263,8 +296,9 @@ impl NoteBook {
         if last {
             return self.close(seq, opening, Some(level));
         }
-        let interest = level.min(round_cent(self.accrued).max(Decimal::ZERO));
-        let principal = (level - interest).min(self.principal);
+        let a = Exact::from(level);
+        let interest = a.min(Exact::from(round_cent(self.accrued.into())).max(Exact::ZERO));
+        let principal = (a - interest).min(self.principal);
         if principal == self.principal {
             // The principal part is all that is left: this installment closes the note.
             return self.close(seq, opening, Some(level));
@@ -275,10 +309,10 @@ impl NoteBook {
         self.ledger.principal_paid_cash += principal;
         Payment {
             seq,
-            opening_principal: opening,
-            cash: interest + principal,
-            interest,
-            principal,
+            opening_principal: opening.into(),
+            cash: (interest + principal).into(),
+            interest: interest.into(),
+            principal: principal.into(),
             rounding: Decimal::ZERO,
             level: Some(level),
             closed: false,
@@ -287,45 +321,37 @@ impl NoteBook {
 
     /// Closes the note: cash = round_cent(principal + accrued); the principal is
     /// paid exactly; interest = cash − principal; the sub-cent rest is `rounding`.
-    fn close(&mut self, seq: u32, opening: Decimal, level: Option<Decimal>) -> Payment {
+    fn close(&mut self, seq: u32, opening: Exact, level: Option<Decimal>) -> Payment {
         let owed = self.principal + self.accrued;
-        let cash = round_cent(owed);
+        let cash_paid = round_cent(owed.into());
+        let cash = Exact::from(cash_paid);
         let principal = self.principal;
         let interest = cash - principal;
         let rounding = owed - cash;
         self.ledger.principal_paid_cash += principal;
         self.ledger.interest_paid_cash += interest;
         self.ledger.rounding += rounding;
-        self.set_principal(Decimal::ZERO);
-        self.accrued = Decimal::ZERO;
+        self.set_principal(Exact::ZERO);
+        self.accrued = Exact::ZERO;
         self.open = false;
         Payment {
             seq,
-            opening_principal: opening,
-            cash,
-            interest,
-            principal,
-            rounding,
+            opening_principal: opening.into(),
+            cash: cash_paid,
+            interest: interest.into(),
+            principal: principal.into(),
+            rounding: rounding.into(),
             level,
             closed: true,
         }
     }
 
     /// Converts `amount` (= shares × price, at most `value_at(t)`) on `t`.
-    pub fn convert(&mut self, t: NaiveDate, amount: Decimal, apply: Apply) -> Taken {
-        let add = self.unbooked(t);
-        if t > self.since {
-            self.since = t;
-        }
-        self.touched = true;
-        if let Some(taken) = self.convert_in_integers(add, amount, apply) {
-            return taken;
-        }
-        self.accrued += add;
-        self.ledger.interest_accrued += add;
+    pub fn convert(&mut self, t: NaiveDate, amount: Exact, apply: Apply) -> Taken {
+        self.book_to(t);
         let (interest, principal) = match apply {
             Apply::InterestFirst => {
-                let i = self.accrued.max(Decimal::ZERO).min(amount);
+                let i = self.accrued.max(Exact::ZERO).min(amount);
                 (i, amount - i)
             }
             Apply::PrincipalFirst => {
@@ -337,60 +363,11 @@ impl NoteBook {
         self.set_principal(self.principal - principal);
         self.ledger.interest_converted += interest;
         self.ledger.principal_converted += principal;
+        self.touched = true;
         Taken {
             interest,
             principal,
         }
-    }
-
-    /// `convert`'s arithmetic (book `add`, split `amount`, update the ledger) as
-    /// integers on the amounts' largest scale: the same figures as the decimal
-    /// steps, which are exact whenever these fit, at a fraction of their cost (the
-    /// Monte Carlo hot path). Writes nothing and gives `None` if a figure does
-    /// not fit; the caller then does the decimal steps.
-    fn convert_in_integers(&mut self, add: Decimal, amount: Decimal, apply: Apply) -> Option<Taken> {
-        let l = &self.ledger;
-        let parts = [
-            self.accrued,
-            add,
-            self.principal,
-            amount,
-            l.interest_accrued,
-            l.interest_converted,
-            l.principal_converted,
-        ];
-        let scale = parts.iter().map(Decimal::scale).max().unwrap_or(0);
-        let on = |d: Decimal| on_scale(d, scale);
-        let add_i = on(add)?;
-        let accrued = on(self.accrued)?.checked_add(add_i)?;
-        let (principal, x) = (on(self.principal)?, on(amount)?);
-        let (i, p) = match apply {
-            Apply::InterestFirst => {
-                let i = accrued.max(0).min(x);
-                (i, x - i)
-            }
-            Apply::PrincipalFirst => {
-                let p = principal.min(x);
-                (x - p, p)
-            }
-        };
-        let dec = |m: i128| from_scaled(m, scale);
-        let interest = dec(i)?;
-        let principal_part = dec(p)?;
-        let accrued = dec(accrued.checked_sub(i)?)?;
-        let principal = dec(principal.checked_sub(p)?)?;
-        let interest_accrued = dec(on(l.interest_accrued)?.checked_add(add_i)?)?;
-        let interest_converted = dec(on(l.interest_converted)?.checked_add(i)?)?;
-        let principal_converted = dec(on(l.principal_converted)?.checked_add(p)?)?;
-        self.accrued = accrued;
-        self.set_principal(principal);
-        self.ledger.interest_accrued = interest_accrued;
-        self.ledger.interest_converted = interest_converted;
-        self.ledger.principal_converted = principal_converted;
-        Some(Taken {
-            interest,
-            principal: principal_part,
-        })
     }
 }
 
@@ -475,19 +452,19 @@ mod tests {
     #[test]
     fn conversion_takes_interest_first_then_principal() {
         let mut n = NoteBook::new(amortizing("2017-11-30", "2018-01-15", Prepayment::Shorten));
-        let taken = n.convert(d("2017-12-30"), dec!(40000), Apply::InterestFirst);
+        let taken = n.convert(d("2017-12-30"), dec!(40000).into(), Apply::InterestFirst);
         // 30 days of 30/360 at 12% on 3,359,538.57 = 33,595.3857.
-        assert_eq!(taken.interest, dec!(33595.3857));
-        assert_eq!(taken.principal, dec!(6404.6143));
-        assert_eq!(n.accrued, dec!(0));
+        assert_eq!(taken.interest, dec!(33595.3857).into());
+        assert_eq!(taken.principal, dec!(6404.6143).into());
+        assert_eq!(n.accrued, Exact::ZERO);
     }
 
     #[test]
     fn conversion_principal_first_leaves_interest_accrued() {
         let mut n = NoteBook::new(amortizing("2017-11-30", "2018-01-15", Prepayment::Shorten));
-        let taken = n.convert(d("2017-12-30"), dec!(40000), Apply::PrincipalFirst);
-        assert_eq!(taken.principal, dec!(40000));
-        assert_eq!(n.accrued, dec!(33595.3857));
+        let taken = n.convert(d("2017-12-30"), dec!(40000).into(), Apply::PrincipalFirst);
+        assert_eq!(taken.principal, dec!(40000).into());
+        assert_eq!(n.accrued, dec!(33595.3857).into());
     }
 
     #[test]
@@ -498,8 +475,8 @@ mod tests {
             Prepayment::Reamortize,
         ));
         n.pay_scheduled(d("2018-01-15"));
-        n.convert(d("2018-01-20"), dec!(1000000), Apply::PrincipalFirst);
-        let p = n.principal + dec!(0);
+        n.convert(d("2018-01-20"), dec!(1000000).into(), Apply::PrincipalFirst);
+        let p = Decimal::from(n.principal);
         let pay = n.pay_scheduled(d("2018-02-15"));
         assert_eq!(pay.level, level_payment(p, dec!(0.12), 35));
         assert!(pay.level.unwrap() < dec!(111584.75));
@@ -508,7 +485,7 @@ mod tests {
     #[test]
     fn shorten_keeps_the_level_payment_and_ends_sooner() {
         let mut n = NoteBook::new(amortizing("2017-12-15", "2018-01-15", Prepayment::Shorten));
-        n.convert(d("2018-01-02"), dec!(3000000), Apply::PrincipalFirst);
+        n.convert(d("2018-01-02"), dec!(3000000).into(), Apply::PrincipalFirst);
         let mut paid = 0;
         while let Some(t) = n.next_date() {
             let pay = n.pay_scheduled(t);
