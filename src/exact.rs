@@ -183,10 +183,13 @@ impl Exact {
         if self.s == 0 {
             return self;
         }
-        Exact {
-            m: self.m.div_euclid(POW10[self.s as usize]),
-            s: 0,
-        }
+        let p = POW10[self.s as usize];
+        // A 64-bit division when it fits: the 128-bit one is a library call.
+        let m = match (i64::try_from(self.m), i64::try_from(p)) {
+            (Ok(m), Ok(p)) => i128::from(m.div_euclid(p)),
+            _ => self.m.div_euclid(p),
+        };
+        Exact { m, s: 0 }
     }
 
     /// floor(self) as a u64, if it is one.

@@ -169,7 +169,11 @@ pub fn pow10(n: u32) -> Option<i128> {
 
 /// floor(x / d) for i128 with d > 0 (rounds toward −∞, unlike `/`).
 pub fn floor_div(x: i128, d: i128) -> i128 {
-    x.div_euclid(d)
+    // A 64-bit division when it fits: the 128-bit one is a library call.
+    match (i64::try_from(x), i64::try_from(d)) {
+        (Ok(x), Ok(d)) if d > 0 => i128::from(x.div_euclid(d)),
+        _ => x.div_euclid(d),
+    }
 }
 
 /// The most shares a holder may receive under a beneficial-ownership cap

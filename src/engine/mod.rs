@@ -103,6 +103,52 @@ fn exact_ratio(discount: Decimal, n: usize) -> Option<Decimal> {
     })
 }
 
+/// Prefix sums of a path's VWAPs, each brought to the path's largest VWAP scale:
+/// `sums[i]` is the sum of bars `0..i`. A window's sum is then
+/// `sums[end] − sums[start]`, the same value as adding its decimals (exact
+/// integers), at a fixed cost whatever the window's length.
+#[derive(Debug, Clone)]
+struct VwapSums {
+    sums: Vec<i128>,
+    scale: u32,
+}
+
+impl VwapSums {
+    /// The most places worth keeping: the sum's scale is carried by the price and
+    /// every amount converted, which stay in `Exact`'s fast range below this.
+    const MAX_SCALE: u32 = 15;
+
+    fn new(
+        path: &PricePath,
+        actions: &[crate::terms::Action],
+        vwap_days: usize,
+    ) -> Option<VwapSums> {
+        let splits = actions
+            .iter()
+            .any(|a| matches!(a.kind, ActionKind::Split { .. }));
+        if vwap_days == 0 || splits {
+            return None;
+        }
+        let scale = path.bars.iter().map(|b| b.vwap.scale()).max()?;
+        if scale > Self::MAX_SCALE {
+            return None;
+        }
+        let mut sums = Vec::with_capacity(path.bars.len() + 1);
+        let mut total: i128 = 0;
+        sums.push(total);
+        for b in &path.bars {
+            total = total.checked_add(Exact::from(b.vwap).on_scale(scale)?)?;
+            sums.push(total);
+        }
+        Some(VwapSums { sums, scale })
+    }
+
+    #[inline]
+    fn window(&self, w: &std::ops::Range<usize>) -> Option<Exact> {
+        Exact::new(self.sums[w.end] - self.sums[w.start], self.scale)
+    }
+}
+
 /// A simulation in progress.
 pub struct Engine<'a> {
     s: &'a Scenario,
@@ -140,6 +186,10 @@ pub struct Engine<'a> {
     /// discount ÷ vwap_days when that is an exact decimal (5 days: × 0.17), so the
     /// VWAP component needs a multiplication rather than a division.
     vwap_scale: Option<Exact>,
+    /// Running sums of the VWAPs as integers on one scale, so that a window's sum
+    /// is one subtraction (`VwapSums`); `None` where a split rescales look-backs
+    /// or the path's VWAPs have too many places for it to pay.
+    vwap_sums: Option<VwapSums>,
     /// The scenario's par value and sell share, as the engine computes with them.
     par: Exact,
     sell_share: Exact,
@@ -188,6 +238,7 @@ impl<'a> Engine<'a> {
             bid: BidTracker::default(),
             capacity: Vec::new(),
             vwap_scale: exact_ratio(s.conversion.discount, s.conversion.vwap_days).map(Exact::from),
+            vwap_sums: VwapSums::new(path, &s.actions, s.conversion.vwap_days),
             par: Exact::from(s.company.par_value),
             sell_share: Exact::from(s.holder.sell_share),
         }
@@ -485,18 +536,21 @@ impl<'a> Engine<'a> {
         };
         if c.vwap_days > 0 {
             let window = i - c.vwap_days..i;
-            let sum: Exact = if self.market.has_splits() {
-                window
-                    .map(|r| {
-                        Exact::from(Market::scaled(
-                            bars[r].vwap,
-                            self.market.lookback_factor(k_t, r),
-                        ))
-                    })
-                    .sum()
-            } else {
-                bars[window].iter().map(|b| Exact::from(b.vwap)).sum()
-            };
+            let sum: Exact =
+                if let Some(sum) = self.vwap_sums.as_ref().and_then(|v| v.window(&window)) {
+                    sum
+                } else if self.market.has_splits() {
+                    window
+                        .map(|r| {
+                            Exact::from(Market::scaled(
+                                bars[r].vwap,
+                                self.market.lookback_factor(k_t, r),
+                            ))
+                        })
+                        .sum()
+                } else {
+                    bars[window].iter().map(|b| Exact::from(b.vwap)).sum()
+                };
             lowest(match self.vwap_scale {
                 Some(m) => sum * m,
                 None => {
