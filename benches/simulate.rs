@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rust_decimal::Decimal;
 
-use dilution::engine::{Engine, Observer};
+use dilution::engine::{Engine, Observer, Prepared};
 use dilution::market::PricePath;
 use dilution::scenario::Scenario;
 use dilution::simulate::aggregate::DayAggregate;
@@ -81,9 +81,10 @@ fn parts(c: &mut Criterion) {
     buf.draw(&src, &generator, 0, 1);
     buf.render(&src, None);
     let mut obs = Days(vec![0; buf.path.bars.len()]);
+    let prepared = Prepared::new(&s, &buf.path);
     g.bench_function("engine run of one path", |b| {
         b.iter(|| {
-            let mut e = Engine::new(&s, &buf.path);
+            let mut e = Engine::new(&prepared, &buf.path);
             e.run(&mut obs).expect("the path runs");
             black_box(e.totals());
         })

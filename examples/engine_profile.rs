@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use dilution::engine::{Engine, Observer};
+use dilution::engine::{Engine, Observer, Prepared};
 use dilution::market::PricePath;
 use dilution::scenario::Scenario;
 
@@ -22,10 +22,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let s = Scenario::load(&path)?;
     let csv = s.prices.clone().ok_or("the scenario names no price path")?;
     let p = PricePath::read(std::fs::File::open(&csv)?, &csv)?;
+    let prepared = Prepared::new(&s, &p);
     let start = std::time::Instant::now();
     let mut shares = 0;
     for _ in 0..times {
-        let mut e = Engine::new(&s, &p);
+        let mut e = Engine::new(&prepared, &p);
         e.run(&mut Quiet)?;
         shares += e.totals().shares_issued;
     }

@@ -18,7 +18,7 @@ use crate::exact::Exact;
 use crate::market::PricePath;
 use crate::money::{self, Shares, cap_room, shares_for};
 use crate::scenario::Scenario;
-use crate::terms::{ActionKind, OnShortfall, Policy, Repayment};
+use crate::terms::{ActionKind, NoteTerms, OnShortfall, Policy, Repayment};
 use market::Market;
 use note::{NoteBook, contractual_schedule};
 pub use types::*;
@@ -74,9 +74,94 @@ pub fn simulate(s: &Scenario, path: &PricePath) -> Result<Simulation, ModelError
         events: Vec::with_capacity(days * 3),
         days: Vec::with_capacity(days),
     };
-    let mut engine = Engine::new(s, path);
+    let prepared = Prepared::new(s, path);
+    let mut engine = Engine::new(&prepared, path);
     engine.run(&mut rec)?;
     Ok(engine.finish(rec))
+}
+
+/// What the engine derives from a scenario and a path's calendar before reading
+/// any price: every instrument's terms (the notes, then the tranches), payment
+/// dates and level payment, and the dates to process. Monte Carlo prepares once
+/// and runs every generated path on it (they share the source path's dates).
+#[derive(Debug, Clone)]
+pub struct Prepared<'s> {
+    s: &'s Scenario,
+    terms: Vec<NoteTerms>,
+    dates: Vec<Vec<NaiveDate>>,
+    levels: Vec<Option<Decimal>>,
+    /// The bars' dates this was prepared for (a path run on it must have them).
+    bar_dates: usize,
+    calendar: Vec<(NaiveDate, Option<usize>, bool)>,
+}
+
+impl<'s> Prepared<'s> {
+    pub fn new(s: &'s Scenario, path: &PricePath) -> Prepared<'s> {
+        let terms = s.all_notes();
+        let dates: Vec<Vec<NaiveDate>> = terms.iter().map(NoteTerms::payment_dates).collect();
+        let levels = terms.iter().map(NoteTerms::level_payment).collect();
+        let calendar = calendar(s, &terms, &dates, &path.bars);
+        Prepared {
+            s,
+            terms,
+            dates,
+            levels,
+            bar_dates: path.bars.len(),
+            calendar,
+        }
+    }
+}
+
+/// The dates to process: trading days in [start, end] (with their bar index)
+/// merged with every scheduled date in the window.
+/// Each entry says whether the date is scheduled (an issue, tranche, payment or
+/// action falls on it): other dates skip step (1) and (2) entirely.
+fn calendar(
+    s: &Scenario,
+    terms: &[NoteTerms],
+    payment_dates: &[Vec<NaiveDate>],
+    bars: &[crate::market::Bar],
+) -> Vec<(NaiveDate, Option<usize>, bool)> {
+    let (start, end) = (s.start, s.end);
+    let mut scheduled: Vec<NaiveDate> = Vec::new();
+    for (t, dates) in terms.iter().zip(payment_dates) {
+        scheduled.push(t.issue.max(start));
+        scheduled.extend(dates.iter().copied());
+    }
+    scheduled.extend(s.actions.iter().map(|a| a.date));
+    scheduled.retain(|d| *d >= start && *d <= end);
+    scheduled.sort_unstable();
+    scheduled.dedup();
+
+    let first = bars.partition_point(|b| b.date < start);
+    let last = bars.partition_point(|b| b.date <= end);
+    let mut out = Vec::with_capacity(last - first + scheduled.len());
+    let (mut i, mut j) = (first, 0);
+    while i < last || j < scheduled.len() {
+        let bar = (i < last).then(|| bars[i].date);
+        let sch = scheduled.get(j).copied();
+        match (bar, sch) {
+            (Some(b), Some(s)) if b == s => {
+                out.push((b, Some(i), true));
+                i += 1;
+                j += 1;
+            }
+            (Some(b), Some(s)) if b < s => {
+                out.push((b, Some(i), false));
+                i += 1;
+            }
+            (Some(b), None) => {
+                out.push((b, Some(i), false));
+                i += 1;
+            }
+            (_, Some(s)) => {
+                out.push((s, None, true));
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    out
 }
 
 /// The $1.00 minimum-bid tracker (MODEL.md §7, §9).
@@ -152,9 +237,10 @@ impl VwapSums {
 /// A simulation in progress.
 pub struct Engine<'a> {
     s: &'a Scenario,
+    prepared: &'a Prepared<'a>,
     market: Market<'a>,
     /// Every note that can exist: the scenario's notes, then the tranches.
-    books: Vec<NoteBook>,
+    books: Vec<NoteBook<'a>>,
     issued: Vec<bool>,
     closed_on: Vec<Option<NaiveDate>>,
     /// Issued, open notes in conversion order: earliest maturity, then id.
@@ -206,11 +292,18 @@ struct DayFlow {
 }
 
 impl<'a> Engine<'a> {
-    pub fn new(s: &'a Scenario, path: &'a PricePath) -> Engine<'a> {
-        let books: Vec<NoteBook> = s.all_notes().into_iter().map(NoteBook::new).collect();
+    /// An engine at `start`, for a path with the dates `prepared` was made for.
+    pub fn new(prepared: &'a Prepared<'a>, path: &'a PricePath) -> Engine<'a> {
+        debug_assert_eq!(prepared.bar_dates, path.bars.len());
+        let s = prepared.s;
+        let books: Vec<NoteBook> = (prepared.terms.iter().zip(&prepared.dates))
+            .zip(&prepared.levels)
+            .map(|((t, d), l)| NoteBook::new(t, d, *l))
+            .collect();
         let n = books.len();
         Engine {
             s,
+            prepared,
             market: Market::new(path, &s.actions),
             books,
             issued: vec![false; n],
@@ -244,57 +337,10 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// The dates to process: trading days in [start, end] (with their bar index)
-    /// merged with every scheduled date in the window.
-    /// Each entry says whether the date is scheduled (an issue, tranche, payment or
-    /// action falls on it): other dates skip step (1) and (2) entirely.
-    fn calendar(&self) -> Vec<(NaiveDate, Option<usize>, bool)> {
-        let (start, end) = (self.s.start, self.s.end);
-        let mut scheduled: Vec<NaiveDate> = Vec::new();
-        for b in &self.books {
-            scheduled.push(b.terms.issue.max(start));
-            scheduled.extend(b.dates.iter().copied());
-        }
-        scheduled.extend(self.s.actions.iter().map(|a| a.date));
-        scheduled.retain(|d| *d >= start && *d <= end);
-        scheduled.sort_unstable();
-        scheduled.dedup();
-
-        let bars = &self.market.bars;
-        let first = bars.partition_point(|b| b.date < start);
-        let last = bars.partition_point(|b| b.date <= end);
-        let mut out = Vec::with_capacity(last - first + scheduled.len());
-        let (mut i, mut j) = (first, 0);
-        while i < last || j < scheduled.len() {
-            let bar = (i < last).then(|| bars[i].date);
-            let sch = scheduled.get(j).copied();
-            match (bar, sch) {
-                (Some(b), Some(s)) if b == s => {
-                    out.push((b, Some(i), true));
-                    i += 1;
-                    j += 1;
-                }
-                (Some(b), Some(s)) if b < s => {
-                    out.push((b, Some(i), false));
-                    i += 1;
-                }
-                (Some(b), None) => {
-                    out.push((b, Some(i), false));
-                    i += 1;
-                }
-                (_, Some(s)) => {
-                    out.push((s, None, true));
-                    j += 1;
-                }
-                (None, None) => break,
-            }
-        }
-        out
-    }
-
     /// Runs every date of the window.
     pub fn run<O: Observer>(&mut self, obs: &mut O) -> Result<(), ModelError> {
-        for (date, bar, scheduled) in self.calendar() {
+        let prepared = self.prepared;
+        for &(date, bar, scheduled) in &prepared.calendar {
             if scheduled {
                 self.corporate_actions(date, obs)?;
                 self.issues_and_tranches(date, obs);
@@ -974,7 +1020,7 @@ impl<'a> Engine<'a> {
                 interest_outstanding: interest_out,
                 closed_on: self.closed_on[idx],
                 schedule,
-                terms: book.terms.clone(),
+                terms: (*book.terms).clone(),
             });
         }
         Simulation {

@@ -76,12 +76,13 @@ pub struct Taken {
     pub principal: Exact,
 }
 
-/// A live note.
+/// A live note. Its terms and schedule are borrowed: they are the same on every
+/// price path (`engine::Prepared` computes them once).
 #[derive(Debug, Clone)]
-pub struct NoteBook {
-    pub terms: NoteTerms,
+pub struct NoteBook<'a> {
+    pub terms: &'a NoteTerms,
     /// Scheduled payment dates (installments, or the one maturity).
-    pub dates: Vec<NaiveDate>,
+    pub dates: &'a [NaiveDate],
     /// Index into `dates` of the next payment.
     pub next: usize,
     pub principal: Exact,
@@ -107,11 +108,15 @@ pub struct NoteBook {
     principal_rate: Exact,
 }
 
-impl NoteBook {
-    /// A note at its issue: interest runs from the issue date.
-    pub fn new(terms: NoteTerms) -> NoteBook {
-        let dates = terms.payment_dates();
-        let level = terms.level_payment();
+impl<'a> NoteBook<'a> {
+    /// A note at its issue: interest runs from the issue date. `dates` and `level`
+    /// are `terms.payment_dates()` and `terms.level_payment()`.
+    pub fn new(
+        terms: &'a NoteTerms,
+        dates: &'a [NaiveDate],
+        level: Option<Decimal>,
+    ) -> NoteBook<'a> {
+        debug_assert_eq!(dates, terms.payment_dates().as_slice());
         let principal = Exact::from(terms.principal);
         let rate = Exact::from(terms.rate);
         NoteBook {
@@ -373,7 +378,8 @@ impl NoteBook {
 
 /// The contractual schedule of a note as if nothing converted (amortization.csv).
 pub fn contractual_schedule(terms: &NoteTerms) -> Vec<(NaiveDate, Payment)> {
-    let mut book = NoteBook::new(terms.clone());
+    let dates = terms.payment_dates();
+    let mut book = NoteBook::new(terms, &dates, terms.level_payment());
     let mut rows = Vec::with_capacity(book.dates.len());
     while let Some(t) = book.next_date() {
         rows.push((t, book.pay_scheduled(t)));
@@ -451,7 +457,9 @@ mod tests {
 
     #[test]
     fn conversion_takes_interest_first_then_principal() {
-        let mut n = NoteBook::new(amortizing("2017-11-30", "2018-01-15", Prepayment::Shorten));
+        let terms = amortizing("2017-11-30", "2018-01-15", Prepayment::Shorten);
+        let dates = terms.payment_dates();
+        let mut n = NoteBook::new(&terms, &dates, terms.level_payment());
         let taken = n.convert(d("2017-12-30"), dec!(40000).into(), Apply::InterestFirst);
         // 30 days of 30/360 at 12% on 3,359,538.57 = 33,595.3857.
         assert_eq!(taken.interest, dec!(33595.3857).into());
@@ -461,7 +469,9 @@ mod tests {
 
     #[test]
     fn conversion_principal_first_leaves_interest_accrued() {
-        let mut n = NoteBook::new(amortizing("2017-11-30", "2018-01-15", Prepayment::Shorten));
+        let terms = amortizing("2017-11-30", "2018-01-15", Prepayment::Shorten);
+        let dates = terms.payment_dates();
+        let mut n = NoteBook::new(&terms, &dates, terms.level_payment());
         let taken = n.convert(d("2017-12-30"), dec!(40000).into(), Apply::PrincipalFirst);
         assert_eq!(taken.principal, dec!(40000).into());
         assert_eq!(n.accrued, dec!(33595.3857).into());
@@ -469,11 +479,9 @@ mod tests {
 
     #[test]
     fn reamortize_recomputes_the_level_payment_after_a_conversion() {
-        let mut n = NoteBook::new(amortizing(
-            "2017-12-15",
-            "2018-01-15",
-            Prepayment::Reamortize,
-        ));
+        let terms = amortizing("2017-12-15", "2018-01-15", Prepayment::Reamortize);
+        let dates = terms.payment_dates();
+        let mut n = NoteBook::new(&terms, &dates, terms.level_payment());
         n.pay_scheduled(d("2018-01-15"));
         n.convert(d("2018-01-20"), dec!(1000000).into(), Apply::PrincipalFirst);
         let p = Decimal::from(n.principal);
@@ -484,7 +492,9 @@ mod tests {
 
     #[test]
     fn shorten_keeps_the_level_payment_and_ends_sooner() {
-        let mut n = NoteBook::new(amortizing("2017-12-15", "2018-01-15", Prepayment::Shorten));
+        let terms = amortizing("2017-12-15", "2018-01-15", Prepayment::Shorten);
+        let dates = terms.payment_dates();
+        let mut n = NoteBook::new(&terms, &dates, terms.level_payment());
         n.convert(d("2018-01-02"), dec!(3000000).into(), Apply::PrincipalFirst);
         let mut paid = 0;
         while let Some(t) = n.next_date() {

@@ -29,10 +29,9 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::engine::{DayRow, Engine, Observer};
+use crate::engine::{DayRow, Engine, Observer, Prepared};
 use crate::market::Bar;
 use crate::money::Shares;
-use crate::scenario::Scenario;
 
 use super::path::PathBuffers;
 use super::quantize::to_f64;
@@ -105,7 +104,7 @@ impl Observer for SalesTap<'_> {
 /// consistent (see the module documentation). Returns the last run's result and
 /// the number of runs.
 pub(crate) fn run_consistent(
-    s: &Scenario,
+    prepared: &Prepared,
     src: &Source,
     k: f64,
     buf: &mut PathBuffers,
@@ -119,7 +118,7 @@ pub(crate) fn run_consistent(
     let mut runs = 0u32;
     loop {
         ib.made.fill(0);
-        let mut engine = Engine::new(s, &buf.path);
+        let mut engine = Engine::new(prepared, &buf.path);
         let mut tap = SalesTap {
             first: src.first,
             outstanding: &mut *outstanding,

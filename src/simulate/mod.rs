@@ -33,7 +33,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::engine::{Engine, Observer};
+use crate::engine::{Engine, Observer, Prepared};
 use crate::error::ModelError;
 use crate::money::Shares;
 use crate::scenario::Scenario;
@@ -120,6 +120,9 @@ where
     let paths = plan.settings.paths;
     let start = plan.scenario.start;
     let generator = plan.generator();
+    // Terms, schedules and calendar: the same for every path (they share dates).
+    let prepared = Prepared::new(plan.scenario, &PathBuffers::new(plan.source).path);
+    let prepared = &prepared;
     // One aggregate per pool thread: a chunk adds to its thread's, uncontended.
     let per_thread: Vec<Mutex<ThreadDays>> = (0..rayon::current_num_threads())
         .map(|_| Mutex::new(ThreadDays::new(days)))
@@ -140,7 +143,7 @@ where
         range
             .into_par_iter()
             .map_init(
-                || Worker::new(plan, generator),
+                || Worker::new(plan, prepared, generator),
                 |w, c| {
                     let rows = w.chunk(c, &per_thread)?;
                     progress(rows.len() as u64);
@@ -253,16 +256,18 @@ impl Observer for DayTap<'_> {
 /// One thread's buffers, reused from path to path.
 struct Worker<'a> {
     plan: &'a Plan<'a>,
+    prepared: &'a Prepared<'a>,
     generator: Generator,
     buf: PathBuffers,
     impact: impact::ImpactBuffers,
 }
 
 impl<'a> Worker<'a> {
-    fn new(plan: &'a Plan<'a>, generator: Generator) -> Worker<'a> {
+    fn new(plan: &'a Plan<'a>, prepared: &'a Prepared<'a>, generator: Generator) -> Worker<'a> {
         let days = plan.source.days();
         Worker {
             plan,
+            prepared,
             generator,
             buf: PathBuffers::new(plan.source),
             impact: impact::ImpactBuffers::new(days),
@@ -297,7 +302,7 @@ impl<'a> Worker<'a> {
         column: Column,
     ) -> Result<PathOutcome, ModelError> {
         let plan = self.plan;
-        let (s, src) = (plan.scenario, plan.source);
+        let src = plan.source;
         let days = src.days();
         self.buf
             .draw(src, &self.generator, plan.settings.seed.value, index);
@@ -305,7 +310,7 @@ impl<'a> Worker<'a> {
         let k = plan.settings.impact.value;
         let (engine_result, runs) = if k > 0.0 {
             impact::run_consistent(
-                s,
+                self.prepared,
                 src,
                 k,
                 &mut self.buf,
@@ -315,7 +320,7 @@ impl<'a> Worker<'a> {
             )
         } else {
             self.buf.render(src, None);
-            let mut engine = Engine::new(s, &self.buf.path);
+            let mut engine = Engine::new(self.prepared, &self.buf.path);
             let mut tap = DayTap {
                 first: src.first,
                 outstanding,
