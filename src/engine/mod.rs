@@ -1011,7 +1011,7 @@ impl<'a> Engine<'a> {
         for idx in 0..self.books.len() {
             let (principal_out, interest_out, _) = self.outstanding_at_end(idx);
             let book = &self.books[idx];
-            let schedule = contractual_schedule(&book.terms);
+            let schedule = contractual_schedule(book.terms);
             notes.push(NoteRecord {
                 from_tranche: idx >= n_scenario,
                 issued: self.issued[idx],
