@@ -404,6 +404,62 @@ mod tests {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        /// q = round(a × num / den) at `dp` places, half to even, checked by its
+        /// definition in integers: |q·den·10^s − m·num·10^dp| ≤ den·10^s / 2,
+        /// and an exact half goes to the even neighbour.
+        #[test]
+        fn mul_ratio_rounded_rounds_once_half_to_even(
+            m in -(1i128 << 40)..(1i128 << 40),
+            s in 0u32..=24,
+            num in 0i64..20_000,
+            den in prop_oneof![Just(360i64), Just(365), Just(366 * 365), 1i64..1000],
+            dp in 0u32..=18,
+        ) {
+            let a = Exact::new(m, s).expect("in range");
+            let Some(q) = a.mul_ratio_rounded(num, den, dp) else {
+                return Ok(());
+            };
+            prop_assert_eq!(q.scale(), dp);
+            // Both sides on 10^-(dp+s): q·10^s·den against m·num·10^dp (below
+            // 2^116 with these ranges).
+            let lhs = q.mantissa() * 10i128.pow(s) * den as i128;
+            let rhs = m * num as i128 * 10i128.pow(dp);
+            let twice_err = 2 * (lhs - rhs).abs();
+            let unit = den as i128 * 10i128.pow(s);
+            prop_assert!(twice_err <= unit, "{} × {}/{} → {}", a, num, den, q);
+            if twice_err == unit {
+                prop_assert!(q.mantissa() % 2 == 0, "a tie went to the odd side: {}", q);
+            }
+        }
+    }
+
+    #[test]
+    fn interest_of_a_third_of_a_cent_rounds_at_the_18th_place() {
+        // 0.01 × 1/3 = 0.00333…: 18 places, the last rounded down.
+        let a = e(Decimal::new(1, 2));
+        let q = a.mul_ratio_rounded(1, 3, 18).expect("fits");
+        assert_eq!(
+            q.to_decimal(),
+            Decimal::from_i128_with_scale(3_333_333_333_333_333, 18)
+        );
+        // 2/3 rounds up; half of 10^-18 ties to the even 0, one and a half to 2.
+        let q = a.mul_ratio_rounded(2, 3, 18).expect("fits");
+        assert_eq!(q.mantissa(), 6_666_666_666_666_667);
+        let tiny = Exact::new(5, 19).expect("in range");
+        assert_eq!(
+            tiny.mul_ratio_rounded(1, 1, 18).expect("fits").mantissa(),
+            0
+        );
+        let tiny = Exact::new(15, 19).expect("in range");
+        assert_eq!(
+            tiny.mul_ratio_rounded(1, 1, 18).expect("fits").mantissa(),
+            2
+        );
+    }
+
     #[test]
     fn equal_values_at_different_scales_are_equal() {
         let a = e(Decimal::from_i128_with_scale(150, 2));

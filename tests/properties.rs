@@ -44,7 +44,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 use dilution::daycount::DayCount;
-use dilution::engine::{EventKind, simulate};
+use dilution::engine::{Engine, EventKind, Observer, Prepared, simulate};
 use dilution::market::{Bar, PricePath};
 use dilution::scenario::Scenario;
 use dilution::terms::*;
@@ -362,4 +362,31 @@ proptest! {
             prop_assert!(p == lowest.max(lower), "{}: {} vs lowest {} / lower {}", row.date, p, lowest, lower);
         }
     }
+
+    /// Monte Carlo prepares terms, schedules and the calendar once and runs every
+    /// path on them with a light observer: the totals must be those of a full run
+    /// of that path on its own.
+    #[test]
+    fn a_prepared_engine_reused_across_paths_gives_each_path_s_own_totals(path in path_strategy(), t in terms_strategy(), notes in prop::collection::vec(note_strategy(), 1..4), scale_pct in 20i64..300) {
+        let s = build(&path, &t, &notes);
+        // Same dates, other prices.
+        let mut other = path.clone();
+        for b in &mut other.bars {
+            for p in [&mut b.close, &mut b.vwap, &mut b.bid] {
+                *p = (*p * dec(scale_pct, 2)).max(dec(1, 6));
+            }
+        }
+        let prepared = Prepared::new(&s, &path);
+        for p in [&path, &other, &path] {
+            let mut e = Engine::new(&prepared, p);
+            e.run(&mut Light).expect("runs");
+            prop_assert_eq!(e.totals(), simulate(&s, p).expect("runs").totals);
+        }
+    }
+}
+
+/// An observer that takes nothing, as Monte Carlo's.
+struct Light;
+impl Observer for Light {
+    const FULL: bool = false;
 }
