@@ -89,8 +89,9 @@ impl Exact {
             return None;
         }
         let k = scale - self.s;
-        // |m| < 2^96 and 10^9 < 2^30: the product fits without a check.
-        if k <= 9 {
+        // The product fits without a check when |m| < 2^96 and 10^k < 2^30, or
+        // |m| < 2^63 and 10^k < 2^64.
+        if k <= 9 || (k <= 19 && self.m.unsigned_abs() < 1 << 63) {
             Some(self.m * POW10[k as usize])
         } else {
             mul_i128(self.m, *POW10.get(k as usize)?)
@@ -100,6 +101,13 @@ impl Exact {
     /// Both mantissas on the larger scale.
     #[inline(always)]
     fn aligned(self, o: Exact) -> Option<(i128, i128, u32)> {
+        // Zero needs no rescaling (the engine compares with and adds zero often).
+        if o.m == 0 {
+            return Some((self.m, 0, self.s));
+        }
+        if self.m == 0 {
+            return Some((0, o.m, o.s));
+        }
         if self.s == o.s {
             Some((self.m, o.m, self.s))
         } else if self.s > o.s {

@@ -717,9 +717,16 @@ impl<'a> Engine<'a> {
             if book.ceiling.is_some_and(|c| price > c) {
                 continue;
             }
-            let n = book.convertible_shares(date, price).ok_or_else(|| {
-                Self::overflow(date, Some(&book.terms.id), "conversion share count")
-            })?;
+            // A note worth more than what is left of the budget needs no exact
+            // count: a lower bound above the budget takes the same shares (all
+            // that is left) and never reads as fully taken.
+            let need = bound - total;
+            let n = match Shares::try_from(need + 1) {
+                Ok(more) if book.covers(price, need) => more,
+                _ => book.convertible_shares(date, price).ok_or_else(|| {
+                    Self::overflow(date, Some(&book.terms.id), "conversion share count")
+                })?,
+            };
             if n > 0 {
                 capacity.push((idx, n));
                 total += n as i128;

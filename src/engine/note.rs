@@ -217,6 +217,22 @@ impl<'a> NoteBook<'a> {
         }
     }
 
+    /// Whether the note surely converts into more than `shares` shares at `price`
+    /// on any date from now: its booked principal and interest alone are worth
+    /// `shares + 1` of them, and interest not yet booked only adds (the rate is
+    /// not negative). The day's walk then needs no exact count of a note worth
+    /// more than the day's budget.
+    #[inline]
+    pub fn covers(&self, price: Exact, shares: i128) -> bool {
+        if self.rate.is_sign_negative() {
+            return false;
+        }
+        match price.checked_mul_int(shares + 1) {
+            Some(needed) => self.principal + self.accrued >= needed,
+            None => false,
+        }
+    }
+
     /// The same count with every amount as an integer on their largest scale:
     /// floor((basis·(P + A) + P·r·days) / (basis·price)), exact. `None` when an
     /// amount does not fit (the caller divides decimals then).
