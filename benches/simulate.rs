@@ -90,21 +90,21 @@ fn parts(c: &mut Criterion) {
         })
     });
 
-    // A group's worth of realistic days, date-major as `simulate` stores them: the
+    // A group's worth of realistic days, path-major as `simulate` stores them: the
     // generated path's closes and an outstanding count that grows as in the spiral.
     let n = GROUP;
     let d = src.days();
     let outstanding: Vec<u64> = (0..n * d)
-        .map(|k| 5_000_000_000 + (k / n) as u64 * 15_000_000 + (k % n) as u64 * 7_919_000)
+        .map(|k| 5_000_000_000 + (k % d) as u64 * 15_000_000 + (k / d) as u64 * 7_919_000)
         .collect();
     let close: Vec<f64> = (0..n * d)
-        .map(|k| buf.close[k / n] * (1.0 + (k % n) as f64 / 50.0))
+        .map(|k| buf.close[k % d] * (1.0 + (k / d) as f64 / 50.0))
         .collect();
     let mut agg = DayAggregate::new(d);
-    agg.add_paths(n, n, &outstanding, &close);
+    agg.add_paths(n, &outstanding, &close);
     g.throughput(Throughput::Elements(days * n as u64));
     g.bench_function("aggregate a group of paths", |b| {
-        b.iter(|| agg.add_paths(n, n, black_box(&outstanding), black_box(&close)))
+        b.iter(|| agg.add_paths(n, black_box(&outstanding), black_box(&close)))
     });
     g.finish();
 }

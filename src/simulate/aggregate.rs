@@ -140,21 +140,23 @@ impl DayAggregate {
         }
     }
 
-    /// Adds `n` paths stored date-major: day t of the chunk's k-th path is at
-    /// `t·stride + k`. Each date's values are then contiguous and its two
-    /// histograms stay in cache while they go in.
-    pub fn add_paths(&mut self, n: usize, stride: usize, outstanding: &[u64], close: &[f64]) {
+    /// Adds `n` paths stored path-major: day t of the k-th path is at
+    /// `k·days + t`. Dates are walked in order with the n paths read side by
+    /// side, so the n cache lines being read stay in cache (each serves 8 dates)
+    /// and each date's two histograms are visited once per group.
+    pub fn add_paths(&mut self, n: usize, outstanding: &[u64], close: &[f64]) {
+        let days = self.outstanding.len();
         for (t, (ho, hc)) in self
             .outstanding
             .iter_mut()
             .zip(self.close.iter_mut())
             .enumerate()
         {
-            for &v in &outstanding[t * stride..t * stride + n] {
-                ho.add(v as f64);
+            for k in 0..n {
+                ho.add(outstanding[k * days + t] as f64);
             }
-            for &v in &close[t * stride..t * stride + n] {
-                hc.add(v);
+            for k in 0..n {
+                hc.add(close[k * days + t]);
             }
         }
     }

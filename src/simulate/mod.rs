@@ -182,23 +182,31 @@ where
 }
 
 /// Where a path's per-day values go in its thread's group buffers: day t at
-/// `t·GROUP + slot` (date-major, see `DayAggregate::add_paths`).
+/// `slot·days + t` (path-major: a running path writes one contiguous run, where
+/// date-major writes touched a new cache line every day; see
+/// `DayAggregate::add_paths` for the read).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Column {
     pub slot: usize,
+    pub days: usize,
 }
 
 impl Column {
     #[inline]
     pub fn at(self, t: usize) -> usize {
-        t * GROUP + self.slot
+        self.slot * self.days + t
+    }
+
+    /// The path's whole run of days.
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.slot * self.days..(self.slot + 1) * self.days
     }
 }
 
 /// A pool thread's per-date histograms and the group of paths waiting to go in.
 struct ThreadDays {
     days: DayAggregate,
-    /// Up to `GROUP` paths' days, date-major (`Column`).
+    /// Up to `GROUP` paths' days, path-major (`Column`).
     outstanding: Vec<Shares>,
     close: Vec<f64>,
     filled: usize,
@@ -222,12 +230,13 @@ impl ThreadDays {
         self.filled += 1;
         Column {
             slot: self.filled - 1,
+            days: self.days.outstanding.len(),
         }
     }
 
     fn flush(&mut self) {
         self.days
-            .add_paths(self.filled, GROUP, &self.outstanding, &self.close);
+            .add_paths(self.filled, &self.outstanding, &self.close);
         self.filled = 0;
     }
 }
@@ -335,9 +344,7 @@ impl<'a> Worker<'a> {
                 1,
             )
         };
-        for (t, &c) in self.buf.close.iter().enumerate() {
-            group.close[column.at(t)] = c;
-        }
+        group.close[column.range()].copy_from_slice(&self.buf.close);
         let (totals, close_end, stopped_on) = engine_result.map_err(|e| in_path(e, index))?;
         Ok(PathOutcome {
             index,
