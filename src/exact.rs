@@ -30,8 +30,12 @@ const MAX_SCALE: u32 = 28;
 
 /// a × b if it fits an i128: inline when the bit lengths show it does (always on
 /// the engine's amounts), else the library's checked multiplication.
-#[inline]
+#[inline(always)]
 pub fn mul_i128(a: i128, b: i128) -> Option<i128> {
+    // Two 64-bit factors: one widening multiplication, which cannot overflow.
+    if let (Ok(x), Ok(y)) = (i64::try_from(a), i64::try_from(b)) {
+        return Some(i128::from(x) * i128::from(y));
+    }
     let bits = 256 - a.unsigned_abs().leading_zeros() - b.unsigned_abs().leading_zeros();
     if bits <= 126 {
         Some(a * b)
@@ -59,6 +63,21 @@ impl Exact {
         // One unsigned comparison for -2^96 < m < 2^96.
         let in_range = (m.wrapping_add(LIMIT - 1) as u128) < (2 * LIMIT - 1) as u128;
         (s <= MAX_SCALE && in_range).then_some(Exact { m, s })
+    }
+
+    /// `d` on `scale` places when it has fewer and fits there, else as it is:
+    /// the same value. The engine keeps its amounts and prices on one scale
+    /// (that of booked interest) so that they add and compare without rescaling.
+    #[inline]
+    pub fn on_common_scale(d: Decimal, scale: u32) -> Exact {
+        let e = Exact::from(d);
+        if e.s < scale
+            && let Some(m) = e.on_scale(scale)
+            && let Some(x) = Exact::new(m, scale)
+        {
+            return x;
+        }
+        e
     }
 
     #[inline]
@@ -89,9 +108,8 @@ impl Exact {
             return None;
         }
         let k = scale - self.s;
-        // The product fits without a check when |m| < 2^96 and 10^k < 2^30, or
-        // |m| < 2^63 and 10^k < 2^64.
-        if k <= 9 || (k <= 19 && self.m.unsigned_abs() < 1 << 63) {
+        // |m| < 2^96 and 10^k < 2^30: the product fits without a check.
+        if k <= 9 {
             Some(self.m * POW10[k as usize])
         } else {
             mul_i128(self.m, *POW10.get(k as usize)?)
@@ -152,7 +170,7 @@ impl Exact {
     }
 
     /// self × n for a whole number n (shares × price).
-    #[inline]
+    #[inline(always)]
     pub fn checked_mul_int(self, n: i128) -> Option<Exact> {
         if let Some(p) = mul_i128(self.m, n)
             && let Some(e) = Exact::new(p, self.s)

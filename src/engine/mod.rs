@@ -203,10 +203,13 @@ impl VwapSums {
     /// every amount converted, which stay in `Exact`'s fast range below this.
     const MAX_SCALE: u32 = 15;
 
+    /// `scale`: the places to keep the sums on if the VWAPs have no more (the
+    /// conversion price then lands on the engine's common scale).
     fn new(
         path: &PricePath,
         actions: &[crate::terms::Action],
         vwap_days: usize,
+        scale: Option<u32>,
     ) -> Option<VwapSums> {
         let splits = actions
             .iter()
@@ -214,10 +217,11 @@ impl VwapSums {
         if vwap_days == 0 || splits {
             return None;
         }
-        let scale = path.bars.iter().map(|b| b.vwap.scale()).max()?;
-        if scale > Self::MAX_SCALE {
+        let most = path.bars.iter().map(|b| b.vwap.scale()).max()?;
+        if most > Self::MAX_SCALE {
             return None;
         }
+        let scale = scale.unwrap_or(most).max(most);
         let mut sums = Vec::with_capacity(path.bars.len() + 1);
         let mut total: i128 = 0;
         sums.push(total);
@@ -301,6 +305,8 @@ impl<'a> Engine<'a> {
             .map(|((t, d), l)| NoteBook::new(t, d, *l))
             .collect();
         let n = books.len();
+        let vwap_scale =
+            exact_ratio(s.conversion.discount, s.conversion.vwap_days).map(Exact::from);
         Engine {
             s,
             prepared,
@@ -316,8 +322,8 @@ impl<'a> Engine<'a> {
             reserved: s.company.reserved.iter().map(|r| r.shares).collect(),
             issued_total: 0,
             ratio_product: 1,
-            fixed_price: s.conversion.fixed_price.map(Exact::from),
-            floor: s.conversion.floor.map(Exact::from),
+            fixed_price: s.conversion.fixed_price.map(note::amount),
+            floor: s.conversion.floor.map(note::amount),
             cash_paid: Exact::ZERO,
             converted_total: Exact::ZERO,
             sold_total: 0,
@@ -330,9 +336,14 @@ impl<'a> Engine<'a> {
             trading_days: 0,
             bid: BidTracker::default(),
             capacity: Vec::new(),
-            vwap_scale: exact_ratio(s.conversion.discount, s.conversion.vwap_days).map(Exact::from),
-            vwap_sums: VwapSums::new(path, &s.actions, s.conversion.vwap_days),
-            par: Exact::from(s.company.par_value),
+            vwap_scale,
+            vwap_sums: VwapSums::new(
+                path,
+                &s.actions,
+                s.conversion.vwap_days,
+                vwap_scale.and_then(|m| note::INTEREST_DP.checked_sub(m.scale())),
+            ),
+            par: note::amount(s.company.par_value),
             sell_share: Exact::from(s.holder.sell_share),
         }
     }
@@ -533,7 +544,7 @@ impl<'a> Engine<'a> {
                 continue;
             }
             let pay = self.books[idx].pay_scheduled(date);
-            self.cash_paid += Exact::from(pay.cash);
+            self.cash_paid += note::amount(pay.cash);
             let (cash, rounding, closed) = (pay.cash, pay.rounding, pay.closed);
             let kind = match self.books[idx].terms.repayment {
                 Repayment::Bullet { .. } => EventKind::Maturity(pay),
@@ -605,7 +616,7 @@ impl<'a> Engine<'a> {
             });
         }
         if c.prior_bid {
-            lowest(Exact::from(Market::scaled(
+            lowest(note::amount(Market::scaled(
                 bars[i - 1].bid,
                 self.market.lookback_factor(k_t, i - 1),
             )));
@@ -668,7 +679,7 @@ impl<'a> Engine<'a> {
         let want = (self.sell_share * Exact::from(bar.volume)).floor_u64();
         let sell = want.unwrap_or(u64::MAX).min(self.holder);
         if sell > 0 {
-            let proceeds = Exact::from(bar.vwap)
+            let proceeds = note::amount(bar.vwap)
                 .checked_mul_int(i128::from(sell))
                 .ok_or_else(|| Self::overflow(date, None, "sale proceeds"))?;
             self.holder -= sell;

@@ -22,6 +22,14 @@ use crate::money::{Shares, round_cent};
 /// digits), so the conservation identities hold exactly rather than to the 28th
 /// significant digit, and the engine adds aligned decimals, which is faster.
 pub const INTEREST_DP: u32 = 18;
+
+/// A dollar amount or a price as the engine holds it: on `INTEREST_DP` places
+/// when it fits (below about 7.9 × 10^10), like the interest it is added to and
+/// compared with, so that those operations need no rescaling. The same value.
+#[inline]
+pub fn amount(d: Decimal) -> Exact {
+    Exact::on_common_scale(d, INTEREST_DP)
+}
 use crate::terms::{Apply, NoteTerms, Prepayment, Repayment, level_payment};
 
 /// Where a note's money went, cumulatively: `Decimal` in reports, `Exact` in
@@ -117,7 +125,7 @@ impl<'a> NoteBook<'a> {
         level: Option<Decimal>,
     ) -> NoteBook<'a> {
         debug_assert_eq!(dates, terms.payment_dates().as_slice());
-        let principal = Exact::from(terms.principal);
+        let principal = amount(terms.principal);
         let rate = Exact::from(terms.rate);
         NoteBook {
             principal,
@@ -317,8 +325,8 @@ impl<'a> NoteBook<'a> {
         if last {
             return self.close(seq, opening, Some(level));
         }
-        let a = Exact::from(level);
-        let interest = a.min(Exact::from(round_cent(self.accrued.into())).max(Exact::ZERO));
+        let a = amount(level);
+        let interest = a.min(amount(round_cent(self.accrued.into())).max(Exact::ZERO));
         let principal = (a - interest).min(self.principal);
         if principal == self.principal {
             // The principal part is all that is left: this installment closes the note.
@@ -345,7 +353,7 @@ impl<'a> NoteBook<'a> {
     fn close(&mut self, seq: u32, opening: Exact, level: Option<Decimal>) -> Payment {
         let owed = self.principal + self.accrued;
         let cash_paid = round_cent(owed.into());
-        let cash = Exact::from(cash_paid);
+        let cash = amount(cash_paid);
         let principal = self.principal;
         let interest = cash - principal;
         let rounding = owed - cash;
