@@ -119,13 +119,6 @@ impl Exact {
     /// Both mantissas on the larger scale.
     #[inline(always)]
     fn aligned(self, o: Exact) -> Option<(i128, i128, u32)> {
-        // Zero needs no rescaling (the engine compares with and adds zero often).
-        if o.m == 0 {
-            return Some((self.m, 0, self.s));
-        }
-        if self.m == 0 {
-            return Some((0, o.m, o.s));
-        }
         if self.s == o.s {
             Some((self.m, o.m, self.s))
         } else if self.s > o.s {
