@@ -676,8 +676,12 @@ impl<'a> Engine<'a> {
 
         // Sell first: min(held, floor(sell_share × volume)) at the day's VWAP.
         let bar = &self.market.bars[i];
-        let want = (self.sell_share * Exact::from(bar.volume)).floor_u64();
-        let sell = want.unwrap_or(u64::MAX).min(self.holder);
+        let sell = if self.holder == 0 {
+            0 // nothing to sell: skip the product
+        } else {
+            let want = (self.sell_share * Exact::from(bar.volume)).floor_u64();
+            want.unwrap_or(u64::MAX).min(self.holder)
+        };
         if sell > 0 {
             let proceeds = note::amount(bar.vwap)
                 .checked_mul_int(i128::from(sell))
