@@ -141,22 +141,31 @@ impl DayAggregate {
     }
 
     /// Adds `n` paths stored path-major: day t of the k-th path is at
-    /// `k·days + t`. Dates are walked in order with the n paths read side by
-    /// side, so the n cache lines being read stay in cache (each serves 8 dates)
-    /// and each date's two histograms are visited once per group.
+    /// `k·days + t`. Dates go in blocks of `BLOCK`: each path's run of a block
+    /// (one cache line) is copied into a small date-major tile, then each date's
+    /// n values go into its two histograms, which are visited once per group.
     pub fn add_paths(&mut self, n: usize, outstanding: &[u64], close: &[f64]) {
+        const BLOCK: usize = 8;
         let days = self.outstanding.len();
-        for (t, (ho, hc)) in self
-            .outstanding
-            .iter_mut()
-            .zip(self.close.iter_mut())
-            .enumerate()
-        {
+        let mut tile_o = vec![0u64; BLOCK * n];
+        let mut tile_c = vec![0f64; BLOCK * n];
+        for t0 in (0..days).step_by(BLOCK) {
+            let b = BLOCK.min(days - t0);
             for k in 0..n {
-                ho.add(outstanding[k * days + t] as f64);
+                let run = k * days + t0..k * days + t0 + b;
+                for (j, (&o, &c)) in outstanding[run.clone()].iter().zip(&close[run]).enumerate() {
+                    tile_o[j * n + k] = o;
+                    tile_c[j * n + k] = c;
+                }
             }
-            for k in 0..n {
-                hc.add(close[k * days + t]);
+            for j in 0..b {
+                let (ho, hc) = (&mut self.outstanding[t0 + j], &mut self.close[t0 + j]);
+                for &v in &tile_o[j * n..(j + 1) * n] {
+                    ho.add(v as f64);
+                }
+                for &v in &tile_c[j * n..(j + 1) * n] {
+                    hc.add(v);
+                }
             }
         }
     }
