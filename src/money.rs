@@ -90,11 +90,6 @@ pub fn cents(d: Decimal) -> String {
     round_cent(d).to_string()
 }
 
-/// `shares × price` exactly, or `None` if it leaves the decimal range.
-pub fn value_of(shares: Shares, price: Decimal) -> Option<Decimal> {
-    Decimal::from(shares).checked_mul(price)
-}
-
 /// floor(amount / price) as whole shares, exact: never one share too many, so that
 /// `shares × price ≤ amount` always holds. `price` must be positive. Negative
 /// amounts give 0. `None` if the count does not fit a `u64`.
@@ -255,8 +250,8 @@ mod tests {
         assert_eq!(shares_for(dec!(-1), dec!(0.002)), Some(0));
         let third = dec!(1) / dec!(3);
         let n = shares_for(dec!(100), third).unwrap();
-        assert!(value_of(n, third).unwrap() <= dec!(100));
-        assert!(value_of(n + 1, third).unwrap() > dec!(100));
+        assert!(Decimal::from(n) * third <= dec!(100));
+        assert!(Decimal::from(n + 1) * third > dec!(100));
     }
 
     #[test]

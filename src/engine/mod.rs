@@ -18,9 +18,9 @@ use crate::exact::Exact;
 use crate::market::PricePath;
 use crate::money::{self, Shares, cap_room, shares_for};
 use crate::scenario::Scenario;
-use crate::terms::{ActionKind, NoteTerms, OnShortfall, Policy, Repayment};
+use crate::terms::{ActionKind, OnShortfall, Policy, Repayment};
 use market::Market;
-use note::{NoteBook, contractual_schedule};
+use note::{Instrument, NoteBook, contractual_schedule};
 pub use types::*;
 
 /// Receives what the engine produces. `FULL` observers get every event and a full
@@ -87,9 +87,7 @@ pub fn simulate(s: &Scenario, path: &PricePath) -> Result<Simulation, ModelError
 #[derive(Debug, Clone)]
 pub struct Prepared<'s> {
     s: &'s Scenario,
-    terms: Vec<NoteTerms>,
-    dates: Vec<Vec<NaiveDate>>,
-    levels: Vec<Option<Decimal>>,
+    instruments: Vec<Instrument>,
     /// The bars' dates this was prepared for (a path run on it must have them).
     bar_dates: usize,
     calendar: Vec<(NaiveDate, Option<usize>, bool)>,
@@ -97,15 +95,11 @@ pub struct Prepared<'s> {
 
 impl<'s> Prepared<'s> {
     pub fn new(s: &'s Scenario, path: &PricePath) -> Prepared<'s> {
-        let terms = s.all_notes();
-        let dates: Vec<Vec<NaiveDate>> = terms.iter().map(NoteTerms::payment_dates).collect();
-        let levels = terms.iter().map(NoteTerms::level_payment).collect();
-        let calendar = calendar(s, &terms, &dates, &path.bars);
+        let instruments: Vec<Instrument> = s.all_notes().into_iter().map(Instrument::new).collect();
+        let calendar = calendar(s, &instruments, &path.bars);
         Prepared {
             s,
-            terms,
-            dates,
-            levels,
+            instruments,
             bar_dates: path.bars.len(),
             calendar,
         }
@@ -118,15 +112,14 @@ impl<'s> Prepared<'s> {
 /// action falls on it): other dates skip step (1) and (2) entirely.
 fn calendar(
     s: &Scenario,
-    terms: &[NoteTerms],
-    payment_dates: &[Vec<NaiveDate>],
+    instruments: &[Instrument],
     bars: &[crate::market::Bar],
 ) -> Vec<(NaiveDate, Option<usize>, bool)> {
     let (start, end) = (s.start, s.end);
     let mut scheduled: Vec<NaiveDate> = Vec::new();
-    for (t, dates) in terms.iter().zip(payment_dates) {
-        scheduled.push(t.issue.max(start));
-        scheduled.extend(dates.iter().copied());
+    for i in instruments {
+        scheduled.push(i.terms.issue.max(start));
+        scheduled.extend(i.dates.iter().copied());
     }
     scheduled.extend(s.actions.iter().map(|a| a.date));
     scheduled.retain(|d| *d >= start && *d <= end);
@@ -205,27 +198,19 @@ impl VwapSums {
 
     /// `scale`: the places to keep the sums on if the VWAPs have no more (the
     /// conversion price then lands on the engine's common scale).
-    fn new(
-        path: &PricePath,
-        actions: &[crate::terms::Action],
-        vwap_days: usize,
-        scale: Option<u32>,
-    ) -> Option<VwapSums> {
-        let splits = actions
-            .iter()
-            .any(|a| matches!(a.kind, ActionKind::Split { .. }));
-        if vwap_days == 0 || splits {
+    fn new(bars: &[crate::market::Bar], vwap_days: usize, scale: Option<u32>) -> Option<VwapSums> {
+        if vwap_days == 0 {
             return None;
         }
-        let most = path.bars.iter().map(|b| b.vwap.scale()).max()?;
+        let most = bars.iter().map(|b| b.vwap.scale()).max()?;
         if most > Self::MAX_SCALE {
             return None;
         }
         let scale = scale.unwrap_or(most).max(most);
-        let mut sums = Vec::with_capacity(path.bars.len() + 1);
+        let mut sums = Vec::with_capacity(bars.len() + 1);
         let mut total: i128 = 0;
         sums.push(total);
-        for b in &path.bars {
+        for b in bars {
             total = total.checked_add(Exact::from(b.vwap).on_scale(scale)?)?;
             sums.push(total);
         }
@@ -300,17 +285,25 @@ impl<'a> Engine<'a> {
     pub fn new(prepared: &'a Prepared<'a>, path: &'a PricePath) -> Engine<'a> {
         debug_assert_eq!(prepared.bar_dates, path.bars.len());
         let s = prepared.s;
-        let books: Vec<NoteBook> = (prepared.terms.iter().zip(&prepared.dates))
-            .zip(&prepared.levels)
-            .map(|((t, d), l)| NoteBook::new(t, d, *l))
-            .collect();
+        let books: Vec<NoteBook> = prepared.instruments.iter().map(NoteBook::new).collect();
         let n = books.len();
         let vwap_scale =
             exact_ratio(s.conversion.discount, s.conversion.vwap_days).map(Exact::from);
+        let market = Market::new(path, &s.actions);
+        // Look-backs across a split are rescaled day by day: no running sums then.
+        let vwap_sums = if market.has_splits() {
+            None
+        } else {
+            VwapSums::new(
+                &path.bars,
+                s.conversion.vwap_days,
+                vwap_scale.and_then(|m| note::INTEREST_DP.checked_sub(m.scale())),
+            )
+        };
         Engine {
             s,
             prepared,
-            market: Market::new(path, &s.actions),
+            market,
             books,
             issued: vec![false; n],
             closed_on: vec![None; n],
@@ -337,12 +330,7 @@ impl<'a> Engine<'a> {
             bid: BidTracker::default(),
             capacity: Vec::new(),
             vwap_scale,
-            vwap_sums: VwapSums::new(
-                path,
-                &s.actions,
-                s.conversion.vwap_days,
-                vwap_scale.and_then(|m| note::INTEREST_DP.checked_sub(m.scale())),
-            ),
+            vwap_sums,
             par: note::amount(s.company.par_value),
             sell_share: Exact::from(s.holder.sell_share),
         }

@@ -84,8 +84,35 @@ pub struct Taken {
     pub principal: Exact,
 }
 
-/// A live note. Its terms and schedule are borrowed: they are the same on every
-/// price path (`engine::Prepared` computes them once).
+/// A note's terms with what follows from them alone: the payment dates and the
+/// level payment. The same on every price path (`engine::Prepared` makes them
+/// once; live notes borrow them).
+#[derive(Debug, Clone)]
+pub struct Instrument {
+    pub terms: NoteTerms,
+    pub dates: Vec<NaiveDate>,
+    pub level: Option<Decimal>,
+}
+
+impl Instrument {
+    pub fn new(terms: NoteTerms) -> Instrument {
+        Instrument {
+            dates: terms.payment_dates(),
+            level: terms.level_payment(),
+            terms,
+        }
+    }
+}
+
+/// The accrual period of a note: nothing to book, whole days on a fixed basis, or
+/// an exact year fraction (ACT/ACT ISDA).
+enum Accrual {
+    None,
+    Days(i64, i64),
+    Fraction(crate::daycount::YearFraction),
+}
+
+/// A live note.
 #[derive(Debug, Clone)]
 pub struct NoteBook<'a> {
     pub terms: &'a NoteTerms,
@@ -117,14 +144,13 @@ pub struct NoteBook<'a> {
 }
 
 impl<'a> NoteBook<'a> {
-    /// A note at its issue: interest runs from the issue date. `dates` and `level`
-    /// are `terms.payment_dates()` and `terms.level_payment()`.
-    pub fn new(
-        terms: &'a NoteTerms,
-        dates: &'a [NaiveDate],
-        level: Option<Decimal>,
-    ) -> NoteBook<'a> {
-        debug_assert_eq!(dates, terms.payment_dates().as_slice());
+    /// A note at its issue: interest runs from the issue date.
+    pub fn new(instrument: &'a Instrument) -> NoteBook<'a> {
+        let Instrument {
+            terms,
+            dates,
+            level,
+        } = instrument;
         let principal = amount(terms.principal);
         let rate = Exact::from(terms.rate);
         NoteBook {
@@ -139,7 +165,7 @@ impl<'a> NoteBook<'a> {
             dates,
             next: 0,
             accrued: Exact::ZERO,
-            level,
+            level: *level,
             touched: false,
             open: true,
             ceiling: None,
@@ -167,19 +193,16 @@ impl<'a> NoteBook<'a> {
     /// when that overflows an i128 (a principal × rate near 10^17 over decades) is
     /// the product taken to 28 significant digits first, then rounded.
     pub fn unbooked(&self, t: NaiveDate) -> Exact {
-        if t <= self.since || self.principal_rate.is_zero() {
-            return Exact::ZERO;
-        }
-        let dc = self.terms.day_count;
         // days / basis as it stands (no reduction needed) on the fixed-basis counts.
-        let (num, den) = dc.fixed_basis(self.since, t).unwrap_or_else(|| {
-            let yf = dc.year_fraction(self.since, t);
-            (yf.num, yf.den)
-        });
+        let (num, den) = match self.accrual(t) {
+            Accrual::None => return Exact::ZERO,
+            Accrual::Days(days, basis) => (days, basis),
+            Accrual::Fraction(yf) => (yf.num, yf.den),
+        };
         self.principal_rate
             .mul_ratio_rounded(num, den, INTEREST_DP)
             .unwrap_or_else(|| {
-                let yf = dc.year_fraction(self.since, t);
+                let yf = self.terms.day_count.year_fraction(self.since, t);
                 Exact::from(
                     yf.of(self.principal_rate.into())
                         .round_dp_with_strategy(INTEREST_DP, RoundingStrategy::MidpointNearestEven),
@@ -187,24 +210,38 @@ impl<'a> NoteBook<'a> {
             })
     }
 
+    /// The period since the last booking to `t`, in the note's day count.
+    fn accrual(&self, t: NaiveDate) -> Accrual {
+        if t <= self.since || self.principal_rate.is_zero() {
+            return Accrual::None;
+        }
+        let dc = self.terms.day_count;
+        match dc.fixed_basis(self.since, t) {
+            Some((days, basis)) => Accrual::Days(days, basis),
+            None => Accrual::Fraction(dc.year_fraction(self.since, t)),
+        }
+    }
+
     /// The unbooked interest as (principal × rate × days, basis) when the day count
     /// has a fixed basis: summed across notes before one division per basis.
     pub fn unbooked_parts(&self, t: NaiveDate) -> Option<(Exact, i64)> {
-        if t <= self.since || self.principal_rate.is_zero() {
-            return Some((Exact::ZERO, 360));
+        match self.accrual(t) {
+            Accrual::None => Some((Exact::ZERO, 360)),
+            Accrual::Days(days, basis) => {
+                Some((self.principal_rate * Exact::from(days as u64), basis))
+            }
+            Accrual::Fraction(_) => None,
         }
-        let (days, basis) = self.terms.day_count.fixed_basis(self.since, t)?;
-        Some((self.principal_rate * Exact::from(days as u64), basis))
     }
 
     /// floor(value_at(t) / price): the shares this note could convert into, computed
     /// as floor((basis × (principal + accrued) + principal × rate × days) /
     /// (basis × price)) on the fixed-basis day counts, so no decimal division runs.
     pub fn convertible_shares(&self, t: NaiveDate, price: Exact) -> Option<Shares> {
-        let parts = if t <= self.since || self.principal_rate.is_zero() {
-            Some((0, 360))
-        } else {
-            self.terms.day_count.fixed_basis(self.since, t)
+        let parts = match self.accrual(t) {
+            Accrual::None => Some((0, 360)),
+            Accrual::Days(days, basis) => Some((days, basis)),
+            Accrual::Fraction(_) => None,
         };
         if let Some((days, basis)) = parts
             && let Some(n) = self.shares_in_integers(days, basis, price)
@@ -402,8 +439,8 @@ impl<'a> NoteBook<'a> {
 
 /// The contractual schedule of a note as if nothing converted (amortization.csv).
 pub fn contractual_schedule(terms: &NoteTerms) -> Vec<(NaiveDate, Payment)> {
-    let dates = terms.payment_dates();
-    let mut book = NoteBook::new(terms, &dates, terms.level_payment());
+    let instrument = Instrument::new(terms.clone());
+    let mut book = NoteBook::new(&instrument);
     let mut rows = Vec::with_capacity(book.dates.len());
     while let Some(t) = book.next_date() {
         rows.push((t, book.pay_scheduled(t)));
@@ -482,8 +519,8 @@ mod tests {
     #[test]
     fn conversion_takes_interest_first_then_principal() {
         let terms = amortizing("2017-11-30", "2018-01-15", Prepayment::Shorten);
-        let dates = terms.payment_dates();
-        let mut n = NoteBook::new(&terms, &dates, terms.level_payment());
+        let instrument = Instrument::new(terms);
+        let mut n = NoteBook::new(&instrument);
         let taken = n.convert(d("2017-12-30"), dec!(40000).into(), Apply::InterestFirst);
         // 30 days of 30/360 at 12% on 3,359,538.57 = 33,595.3857.
         assert_eq!(taken.interest, dec!(33595.3857).into());
@@ -494,8 +531,8 @@ mod tests {
     #[test]
     fn conversion_principal_first_leaves_interest_accrued() {
         let terms = amortizing("2017-11-30", "2018-01-15", Prepayment::Shorten);
-        let dates = terms.payment_dates();
-        let mut n = NoteBook::new(&terms, &dates, terms.level_payment());
+        let instrument = Instrument::new(terms);
+        let mut n = NoteBook::new(&instrument);
         let taken = n.convert(d("2017-12-30"), dec!(40000).into(), Apply::PrincipalFirst);
         assert_eq!(taken.principal, dec!(40000).into());
         assert_eq!(n.accrued, dec!(33595.3857).into());
@@ -504,8 +541,8 @@ mod tests {
     #[test]
     fn reamortize_recomputes_the_level_payment_after_a_conversion() {
         let terms = amortizing("2017-12-15", "2018-01-15", Prepayment::Reamortize);
-        let dates = terms.payment_dates();
-        let mut n = NoteBook::new(&terms, &dates, terms.level_payment());
+        let instrument = Instrument::new(terms);
+        let mut n = NoteBook::new(&instrument);
         n.pay_scheduled(d("2018-01-15"));
         n.convert(d("2018-01-20"), dec!(1000000).into(), Apply::PrincipalFirst);
         let p = Decimal::from(n.principal);
@@ -517,8 +554,8 @@ mod tests {
     #[test]
     fn shorten_keeps_the_level_payment_and_ends_sooner() {
         let terms = amortizing("2017-12-15", "2018-01-15", Prepayment::Shorten);
-        let dates = terms.payment_dates();
-        let mut n = NoteBook::new(&terms, &dates, terms.level_payment());
+        let instrument = Instrument::new(terms);
+        let mut n = NoteBook::new(&instrument);
         n.convert(d("2018-01-02"), dec!(3000000).into(), Apply::PrincipalFirst);
         let mut paid = 0;
         while let Some(t) = n.next_date() {

@@ -69,34 +69,27 @@ pub struct Mark {
     pub residual: f64,
 }
 
-/// The engine's own-value adjustment of a pre-split path on `date` (MODEL.md §9).
-fn engine_split_factor(s: &Scenario, date: NaiveDate) -> f64 {
+/// The product of the factors of the splits dated on or before `date` whose
+/// `adjust_prices` is `adjusted`: with `true`, the engine's own-value adjustment
+/// of a pre-split path (ratio × post-split factor, MODEL.md §9); with `false`, the
+/// jumps in a path that is not adjusted (the ratios).
+fn split_factor(s: &Scenario, date: NaiveDate, adjusted: bool) -> f64 {
     s.actions
         .iter()
         .filter(|a| a.date <= date)
         .map(|a| match a.kind {
             ActionKind::Split {
                 ratio,
-                adjust_prices: true,
+                adjust_prices,
                 post_split_factor,
-            } => ratio as f64 * to_f64(post_split_factor),
-            _ => 1.0,
-        })
-        .product()
-}
-
-/// The split factor (product of ratios of splits with `adjust_prices = false`) in
-/// force on `date`.
-fn own_split_factor(s: &Scenario, date: NaiveDate) -> f64 {
-    s.actions
-        .iter()
-        .filter(|a| a.date <= date)
-        .map(|a| match a.kind {
-            ActionKind::Split {
-                ratio,
-                adjust_prices: false,
-                ..
-            } => ratio as f64,
+            } if adjust_prices == adjusted => {
+                let post = if adjusted {
+                    to_f64(post_split_factor)
+                } else {
+                    1.0
+                };
+                ratio as f64 * post
+            }
             _ => 1.0,
         })
         .product()
@@ -107,7 +100,7 @@ impl Source {
     /// least one bar in the window (`app::load_prices` checks it).
     pub fn new(s: &Scenario, path: &PricePath) -> Source {
         let all = &path.bars;
-        let factors: Vec<f64> = all.iter().map(|b| own_split_factor(s, b.date)).collect();
+        let factors: Vec<f64> = all.iter().map(|b| split_factor(s, b.date, false)).collect();
         let ln_close: Vec<f64> = all
             .iter()
             .zip(&factors)
@@ -153,7 +146,7 @@ impl Source {
             factor: factors[first..last].to_vec(),
             shown_factor: all[first..last]
                 .iter()
-                .map(|b| engine_split_factor(s, b.date))
+                .map(|b| split_factor(s, b.date, true))
                 .collect(),
             returns,
             marks,
