@@ -147,25 +147,20 @@ impl DayAggregate {
     pub fn add_paths(&mut self, n: usize, outstanding: &[u64], close: &[f64]) {
         const BLOCK: usize = 8;
         let days = self.outstanding.len();
-        let mut tile_o = vec![0u64; BLOCK * n];
+        let mut tile_o = vec![0f64; BLOCK * n];
         let mut tile_c = vec![0f64; BLOCK * n];
         for t0 in (0..days).step_by(BLOCK) {
             let b = BLOCK.min(days - t0);
             for k in 0..n {
                 let run = k * days + t0..k * days + t0 + b;
                 for (j, (&o, &c)) in outstanding[run.clone()].iter().zip(&close[run]).enumerate() {
-                    tile_o[j * n + k] = o;
+                    tile_o[j * n + k] = o as f64;
                     tile_c[j * n + k] = c;
                 }
             }
             for j in 0..b {
-                let (ho, hc) = (&mut self.outstanding[t0 + j], &mut self.close[t0 + j]);
-                for &v in &tile_o[j * n..(j + 1) * n] {
-                    ho.add(v as f64);
-                }
-                for &v in &tile_c[j * n..(j + 1) * n] {
-                    hc.add(v);
-                }
+                self.outstanding[t0 + j].add_all(&tile_o[j * n..(j + 1) * n]);
+                self.close[t0 + j].add_all(&tile_c[j * n..(j + 1) * n]);
             }
         }
     }
