@@ -71,6 +71,16 @@ impl<'a> Market<'a> {
         }
     }
 
+    /// A market that owns its bars, for a scenario without splits (so they are
+    /// the path's own, unadjusted).
+    pub fn owning(bars: Vec<Bar>) -> Market<'a> {
+        Market {
+            bars: Cow::Owned(bars),
+            cum: Vec::new(),
+            splits: Vec::new(),
+        }
+    }
+
     /// Whether any split reaches the look-backs.
     pub fn has_splits(&self) -> bool {
         !self.splits.is_empty()

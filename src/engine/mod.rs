@@ -91,19 +91,66 @@ pub struct Prepared<'s> {
     /// The bars' dates this was prepared for (a path run on it must have them).
     bar_dates: usize,
     calendar: Vec<(NaiveDate, Option<usize>, bool)>,
+    /// Per calendar entry, the trading days after it (counted, not run, once the
+    /// engine is at rest).
+    trading_after: Vec<usize>,
+    /// The last date in the window on which a note can be issued, a tranche be
+    /// decided or a corporate action fall: after it, only the notes already
+    /// issued and the holder's shares can change anything.
+    last_scheduled_change: Option<NaiveDate>,
 }
 
 impl<'s> Prepared<'s> {
     pub fn new(s: &'s Scenario, path: &PricePath) -> Prepared<'s> {
         let instruments: Vec<Instrument> = s.all_notes().into_iter().map(Instrument::new).collect();
         let calendar = calendar(s, &instruments, &path.bars);
+        let mut trading_after = vec![0; calendar.len()];
+        for k in (0..calendar.len().saturating_sub(1)).rev() {
+            trading_after[k] = trading_after[k + 1] + usize::from(calendar[k + 1].1.is_some());
+        }
+        let last_scheduled_change = s
+            .notes
+            .iter()
+            .map(|n| n.issue.max(s.start))
+            .chain(s.tranches.iter().map(|t| t.date))
+            .chain(s.actions.iter().map(|a| a.date))
+            .filter(|d| *d >= s.start && *d <= s.end)
+            .max();
         Prepared {
             s,
             instruments,
             bar_dates: path.bars.len(),
             calendar,
+            trading_after,
+            last_scheduled_change,
         }
     }
+
+    /// Whether a path's bars can be handed to the engine a block at a time
+    /// (`Engine::with_bars`): no split rewrites bars (their adjustment reads the
+    /// whole path), and the VWAP sums keep a scale fixed by the terms alone.
+    pub fn takes_bars_in_blocks(&self) -> bool {
+        let c = &self.s.conversion;
+        !self
+            .s
+            .actions
+            .iter()
+            .any(|a| matches!(a.kind, ActionKind::Split { .. }))
+            && (c.vwap_days == 0 || exact_ratio(c.discount, c.vwap_days).is_some())
+    }
+}
+
+/// Where a run stopped (`Engine::run_until`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Every date of the window is done.
+    Finished,
+    /// A light observer's run reached a state in which no later day can change
+    /// anything but the count of trading days, which is added (see `at_rest`). The
+    /// observer heard trading days up to and including bar `.0`.
+    AtRest(usize),
+    /// Stopped before the first trading day whose bar is not ready.
+    NeedsBars,
 }
 
 /// The dates to process: trading days in [start, end] (with their bar index)
@@ -197,24 +244,42 @@ impl VwapSums {
     const MAX_SCALE: u32 = 15;
 
     /// `scale`: the places to keep the sums on if the VWAPs have no more (the
-    /// conversion price then lands on the engine's common scale).
-    fn new(bars: &[crate::market::Bar], vwap_days: usize, scale: Option<u32>) -> Option<VwapSums> {
+    /// conversion price then lands on the engine's common scale). `bars` are the
+    /// bars known now; `later`, the most places of any bar still to come.
+    /// The sums are empty: `extend` adds them.
+    fn plan(
+        bars: &[crate::market::Bar],
+        later: Option<u32>,
+        vwap_days: usize,
+        scale: Option<u32>,
+    ) -> Option<VwapSums> {
         if vwap_days == 0 {
             return None;
         }
-        let most = bars.iter().map(|b| b.vwap.scale()).max()?;
+        let most = bars.iter().map(|b| b.vwap.scale()).chain(later).max()?;
         if most > Self::MAX_SCALE {
             return None;
         }
         let scale = scale.unwrap_or(most).max(most);
         let mut sums = Vec::with_capacity(bars.len() + 1);
-        let mut total: i128 = 0;
-        sums.push(total);
-        for b in bars {
-            total = total.checked_add(Exact::from(b.vwap).on_scale(scale)?)?;
-            sums.push(total);
-        }
+        sums.push(0);
         Some(VwapSums { sums, scale })
+    }
+
+    /// Adds the sums up to the end of `bars` (those not summed yet). `None` when a
+    /// sum leaves the integers or a VWAP has more places than planned for: the
+    /// engine then adds the window's decimals instead.
+    fn extend(&mut self, bars: &[crate::market::Bar]) -> Option<()> {
+        let mut total = *self.sums.last()?;
+        for b in bars.get(self.sums.len() - 1..)? {
+            let v = Exact::from(b.vwap);
+            if v.scale() > self.scale {
+                return None;
+            }
+            total = total.checked_add(v.on_scale(self.scale)?)?;
+            self.sums.push(total);
+        }
+        Some(())
     }
 
     #[inline]
@@ -268,6 +333,8 @@ pub struct Engine<'a> {
     /// The scenario's par value and sell share, as the engine computes with them.
     par: Exact,
     sell_share: Exact,
+    /// The next calendar entry to run.
+    cursor: usize,
 }
 
 /// What one trading day did, for its row.
@@ -284,21 +351,49 @@ impl<'a> Engine<'a> {
     /// An engine at `start`, for a path with the dates `prepared` was made for.
     pub fn new(prepared: &'a Prepared<'a>, path: &'a PricePath) -> Engine<'a> {
         debug_assert_eq!(prepared.bar_dates, path.bars.len());
+        let market = Market::new(path, &prepared.s.actions);
+        Engine::on(prepared, market, path.bars.len(), None)
+    }
+
+    /// An engine that owns its bars, of which only the first `ready` hold values
+    /// yet; the rest are filled through `bars_to_fill` as the run needs them
+    /// (Monte Carlo renders a path's days only as far as the engine reads).
+    /// `later_scale`: the most places any bar still to come will have. Only for
+    /// scenarios that `takes_bars_in_blocks`.
+    pub fn with_bars(
+        prepared: &'a Prepared<'a>,
+        bars: Vec<crate::market::Bar>,
+        ready: usize,
+        later_scale: u32,
+    ) -> Engine<'a> {
+        debug_assert_eq!(prepared.bar_dates, bars.len());
+        debug_assert!(prepared.takes_bars_in_blocks());
+        Engine::on(prepared, Market::owning(bars), ready, Some(later_scale))
+    }
+
+    fn on(
+        prepared: &'a Prepared<'a>,
+        market: Market<'a>,
+        ready: usize,
+        later_scale: Option<u32>,
+    ) -> Engine<'a> {
         let s = prepared.s;
         let books: Vec<NoteBook> = prepared.instruments.iter().map(NoteBook::new).collect();
         let n = books.len();
         let vwap_scale =
             exact_ratio(s.conversion.discount, s.conversion.vwap_days).map(Exact::from);
-        let market = Market::new(path, &s.actions);
         // Look-backs across a split are rescaled day by day: no running sums then.
         let vwap_sums = if market.has_splits() {
             None
         } else {
-            VwapSums::new(
-                &path.bars,
+            let known = &market.bars[..ready];
+            VwapSums::plan(
+                known,
+                later_scale,
                 s.conversion.vwap_days,
                 vwap_scale.and_then(|m| note::INTEREST_DP.checked_sub(m.scale())),
             )
+            .and_then(|mut v| v.extend(known).map(|()| v))
         };
         Engine {
             s,
@@ -333,13 +428,54 @@ impl<'a> Engine<'a> {
             vwap_sums,
             par: note::amount(s.company.par_value),
             sell_share: Exact::from(s.holder.sell_share),
+            cursor: 0,
         }
     }
 
-    /// Runs every date of the window.
+    /// Runs every date of the window (or, for a light observer, until at rest).
     pub fn run<O: Observer>(&mut self, obs: &mut O) -> Result<(), ModelError> {
+        self.run_until(obs, usize::MAX).map(|_| ())
+    }
+
+    /// The bars from `from` on, to fill before running further (`with_bars`).
+    pub fn bars_to_fill(&mut self, from: usize) -> &mut [crate::market::Bar] {
+        &mut self.market.bars.to_mut()[from..]
+    }
+
+    /// The bars as the engine reads them (split-adjusted).
+    pub fn bars(&self) -> &[crate::market::Bar] {
+        &self.market.bars
+    }
+
+    /// The bars back, once the run is over (`with_bars`).
+    pub fn into_bars(self) -> Vec<crate::market::Bar> {
+        self.market.bars.into_owned()
+    }
+
+    /// Runs the window from where it stopped, up to the first trading day whose
+    /// bar is `ready` or later (bars before `ready` must hold their values). A
+    /// light observer's run also stops once the engine is at rest: the trading
+    /// days left are counted and nothing else can change (see `at_rest`).
+    pub fn run_until<O: Observer>(
+        &mut self,
+        obs: &mut O,
+        ready: usize,
+    ) -> Result<Progress, ModelError> {
         let prepared = self.prepared;
-        for &(date, bar, scheduled) in &prepared.calendar {
+        let ready_bars = &self.market.bars[..ready.min(self.market.bars.len())];
+        if let Some(v) = self.vwap_sums.as_mut()
+            && v.extend(ready_bars).is_none()
+        {
+            self.vwap_sums = None;
+        }
+        // Dates on or after the first bar not ready wait (a tranche test reads
+        // the bars before its date).
+        let wait_from = self.market.bars.get(ready).map(|b| b.date);
+        while let Some(&(date, bar, scheduled)) = prepared.calendar.get(self.cursor) {
+            if wait_from.is_some_and(|w| date >= w) {
+                return Ok(Progress::NeedsBars);
+            }
+            self.cursor += 1;
             if scheduled {
                 self.corporate_actions(date, obs)?;
                 self.issues_and_tranches(date, obs);
@@ -359,10 +495,29 @@ impl<'a> Engine<'a> {
                 obs.trading_day(i, date, self.outstanding, self.market.bars[i].close);
                 if O::FULL {
                     obs.row(self.row(date, i, &flow));
+                } else if self.at_rest(date) {
+                    self.trading_days += prepared.trading_after[self.cursor - 1];
+                    self.cursor = prepared.calendar.len();
+                    return Ok(Progress::AtRest(i));
                 }
             }
         }
-        Ok(())
+        Ok(Progress::Finished)
+    }
+
+    /// After the day `date`, nothing a later day brings can change a total: no
+    /// note is open, none can still be issued (issues, tranche decisions) and no
+    /// corporate action is to come, and the holder has nothing to sell (or does
+    /// not sell). Shares outstanding, the holder's stake (so its peak), cash and
+    /// every ledger stay as they are; only the rows and the $1.00 tracker, which
+    /// a light observer does not take, would go on.
+    fn at_rest(&self, date: NaiveDate) -> bool {
+        self.order.is_empty()
+            && (self.holder == 0 || self.s.holder.policy == Policy::Hold)
+            && self
+                .prepared
+                .last_scheduled_change
+                .is_none_or(|d| d <= date)
     }
 
     fn overflow(date: NaiveDate, note: Option<&str>, what: &str) -> ModelError {

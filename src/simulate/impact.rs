@@ -132,7 +132,7 @@ pub(crate) fn run_consistent(
         let r = engine.run(&mut tap);
         runs += 1;
         let (seen, last_close) = (tap.seen, tap.last_close);
-        let result = finish(engine, r, seen, last_close, outstanding, column, days);
+        let result = finish(&engine, r, seen, last_close, outstanding, column, days);
         if result.is_err() {
             return (result, runs);
         }

@@ -33,7 +33,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::engine::{Engine, Observer, Prepared};
+use crate::engine::{Engine, Observer, Prepared, Progress};
 use crate::error::ModelError;
 use crate::money::Shares;
 use crate::scenario::Scenario;
@@ -52,6 +52,11 @@ pub const CHUNK: usize = 64;
 /// group the fewer cache misses per value (the profile: 4.9% of the run with 64,
 /// 2.4% with 256). Independent of `CHUNK`, so the work stays finely divided.
 pub const GROUP: usize = 256;
+
+/// Generated days rendered at a time for an engine that takes its bars in blocks
+/// (`Engine::with_bars`): days after the engine comes to rest (notes gone, holder
+/// sold out) are never rendered into bars.
+const BAR_BLOCK: usize = 64;
 
 /// Chunks run between two hand-overs of rows: enough to keep every thread busy
 /// (the wait for a batch's slowest chunk is a small share of it) while the rows
@@ -269,6 +274,8 @@ struct Worker<'a> {
     generator: Generator,
     buf: PathBuffers,
     impact: impact::ImpactBuffers,
+    /// The engine takes the path's bars in blocks (`run_in_blocks`).
+    in_blocks: bool,
 }
 
 impl<'a> Worker<'a> {
@@ -280,6 +287,7 @@ impl<'a> Worker<'a> {
             generator,
             buf: PathBuffers::new(plan.source),
             impact: impact::ImpactBuffers::new(days),
+            in_blocks: prepared.takes_bars_in_blocks(),
         }
     }
 
@@ -327,6 +335,8 @@ impl<'a> Worker<'a> {
                 outstanding,
                 column,
             )
+        } else if self.in_blocks {
+            (self.run_in_blocks(outstanding, column), 1)
         } else {
             self.buf.render(src, None);
             let mut engine = Engine::new(self.prepared, &self.buf.path);
@@ -337,10 +347,18 @@ impl<'a> Worker<'a> {
                 seen: 0,
                 last_close: Decimal::ZERO,
             };
-            let r = engine.run(&mut tap);
-            let (seen, last_close) = (tap.seen, tap.last_close);
+            let r = engine.run_until(&mut tap, usize::MAX);
+            let last_close = window_close(&tap, &r, engine.bars());
             (
-                finish(engine, r, seen, last_close, tap.outstanding, column, days),
+                finish(
+                    &engine,
+                    r,
+                    tap.seen,
+                    last_close,
+                    tap.outstanding,
+                    column,
+                    days,
+                ),
                 1,
             )
         };
@@ -356,15 +374,77 @@ impl<'a> Worker<'a> {
     }
 }
 
+impl Worker<'_> {
+    /// Renders the drawn path `BAR_BLOCK` days at a time as the engine reaches
+    /// them, and runs it: the same run as rendering every day first, without the
+    /// bars of the days after the engine comes to rest. The closes of every day
+    /// are drawn all the same (the percentiles need them).
+    fn run_in_blocks(&mut self, outstanding: &mut [Shares], column: Column) -> Finished {
+        let src = self.plan.source;
+        let (first, days) = (src.first, src.days());
+        self.buf.render_closes(src, None);
+        let mut bars = std::mem::take(&mut self.buf.path.bars);
+        let total = bars.len();
+        let mut ready = (first + BAR_BLOCK).min(total);
+        self.buf.fill_bars(src, 0, &mut bars[first..ready]);
+        // The window's last close, read at the end whether or not the engine got there.
+        self.buf.fill_bars(src, days - 1, &mut bars[total - 1..]);
+        let mut engine = Engine::with_bars(self.prepared, bars, ready, quantize::MAX_SCALE);
+        let mut tap = DayTap {
+            first,
+            outstanding,
+            column,
+            seen: 0,
+            last_close: Decimal::ZERO,
+        };
+        let r = loop {
+            match engine.run_until(&mut tap, ready) {
+                Ok(Progress::NeedsBars) => {
+                    let next = (ready + BAR_BLOCK).min(total);
+                    let fill = &mut engine.bars_to_fill(ready)[..next - ready];
+                    self.buf.fill_bars(src, ready - first, fill);
+                    ready = next;
+                }
+                done => break done,
+            }
+        };
+        let last_close = window_close(&tap, &r, engine.bars());
+        let result = finish(
+            &engine,
+            r,
+            tap.seen,
+            last_close,
+            tap.outstanding,
+            column,
+            days,
+        );
+        self.buf.path.bars = engine.into_bars();
+        result
+    }
+}
+
+/// The close a path's row reports: the window's last, or the day the engine
+/// stopped on (`on_shortfall = "error"`).
+fn window_close(
+    tap: &DayTap,
+    r: &Result<Progress, ModelError>,
+    bars: &[crate::market::Bar],
+) -> Decimal {
+    match r {
+        Err(_) => tap.last_close,
+        Ok(_) => bars.last().map_or(tap.last_close, |b| b.close),
+    }
+}
+
 /// What a finished (or stopped) engine run leaves: its totals, the last close it
 /// read and the date it stopped at. A shortfall with `on_shortfall = "error"`
 /// stops the path, not the simulation: it is an outcome (the authorized shares ran
 /// out), counted in summary.json; the days after it keep the last count.
 pub(crate) type Finished = Result<(crate::engine::Totals, Decimal, Option<NaiveDate>), ModelError>;
 
-pub(crate) fn finish(
-    engine: Engine,
-    r: Result<(), ModelError>,
+pub(crate) fn finish<T>(
+    engine: &Engine,
+    r: Result<T, ModelError>,
     seen: usize,
     last_close: Decimal,
     outstanding: &mut [Shares],
@@ -372,7 +452,7 @@ pub(crate) fn finish(
     days: usize,
 ) -> Finished {
     let stopped_on = match r {
-        Ok(()) => None,
+        Ok(_) => None,
         Err(ModelError::Shortfall { date, .. }) => Some(date),
         Err(e) => return Err(e),
     };

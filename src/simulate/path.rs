@@ -15,7 +15,7 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::market::PricePath;
+use crate::market::{Bar, PricePath};
 
 use super::bootstrap::Bootstrap;
 use super::gbm::Gbm;
@@ -49,6 +49,10 @@ pub struct PathBuffers {
     /// Per generated day, the drawn close as `f64` on the engine's scale (for the
     /// percentiles).
     pub close: Vec<f64>,
+    /// Per generated day, the rendered log price p_t and e^{p_t} × the split
+    /// factor (the close before it is fixed as a decimal): what `fill_bars` reads.
+    log_price: Vec<f64>,
+    drawn_close: Vec<f64>,
 }
 
 impl PathBuffers {
@@ -59,6 +63,8 @@ impl PathBuffers {
             steps: vec![0.0; days],
             marks: vec![0; days],
             close: vec![0.0; days],
+            log_price: vec![0.0; days],
+            drawn_close: vec![0.0; days],
         }
     }
 
@@ -78,25 +84,43 @@ impl PathBuffers {
     /// Renders the drawn path into `path` (see the module documentation).
     /// `impact[t]`, when given, is subtracted from day t's log price.
     pub fn render(&mut self, src: &Source, impact: Option<&[f64]>) {
-        let bars = &mut self.path.bars[src.first..];
+        self.render_closes(src, impact);
+        let mut bars = std::mem::take(&mut self.path.bars);
+        self.fill_bars(src, 0, &mut bars[src.first..]);
+        self.path.bars = bars;
+    }
+
+    /// The first half of rendering, for every day: the log price and the close
+    /// as `f64` (`close` for the percentiles). The bars are not touched.
+    pub fn render_closes(&mut self, src: &Source, impact: Option<&[f64]>) {
         let mut x = src.anchor;
-        for t in 0..bars.len() {
+        for t in 0..self.steps.len() {
             x += self.steps[t];
             let p = match impact {
                 Some(c) => x - c[t],
                 None => x,
             };
+            let close = p.exp() * src.factor[t];
+            self.log_price[t] = p;
+            self.drawn_close[t] = close;
+            // The drawn close, not its decimal: within 5·10⁻⁶ of it, far inside the
+            // histograms' 0.4% bins, and no decimal-to-float conversion per day.
+            self.close[t] = close * src.shown_factor[t];
+        }
+    }
+
+    /// The second half: the exact bars of generated days `from..from + bars.len()`
+    /// (`bars[0]` is day `from`'s), from `render_closes`.
+    pub fn fill_bars(&self, src: &Source, from: usize, bars: &mut [Bar]) {
+        for (k, bar) in bars.iter_mut().enumerate() {
+            let t = from + k;
+            let (p, close) = (self.log_price[t], self.drawn_close[t]);
             let m = &src.marks[self.marks[t] as usize];
             let f = src.factor[t];
-            let close = p.exp() * f;
-            let bar = &mut bars[t];
             bar.close = quantize::price(close);
             bar.vwap = quantize::price(close * m.vwap_ratio);
             bar.bid = quantize::price(close * m.bid_ratio);
             bar.volume = quantize::volume((src.volume_a + src.volume_b * p + m.residual).exp() / f);
-            // The drawn close, not its decimal: within 5·10⁻⁶ of it, far inside the
-            // histograms' 0.4% bins, and no decimal-to-float conversion per day.
-            self.close[t] = close * src.shown_factor[t];
         }
     }
 }

@@ -25,6 +25,9 @@ pub const SIGNIFICANT_DIGITS: u32 = 6;
 pub const MIN_PRICE: f64 = 1e-8;
 /// The largest generated price: keeps shares × price well inside the exact range.
 pub const MAX_PRICE: f64 = 1e9;
+/// The most decimal places of a generated price: six significant digits of the
+/// smallest one, `MIN_PRICE` (the engine plans its VWAP sums on it).
+pub const MAX_SCALE: u32 = SIGNIFICANT_DIGITS - 1 + 8;
 /// The largest generated volume (shares per day).
 pub const MAX_VOLUME: f64 = 1e15;
 
@@ -190,6 +193,18 @@ mod tests {
             Decimal::from(10i64.pow(k as u32))
         } else {
             Decimal::from_i128_with_scale(1, (-k) as u32)
+        }
+    }
+
+    #[test]
+    fn no_price_has_more_places_than_max_scale() {
+        assert_eq!(price(MIN_PRICE).scale(), MAX_SCALE);
+        assert_eq!(price(0.0).scale(), MAX_SCALE);
+        let mut x = MAX_PRICE;
+        while x > MIN_PRICE / 10.0 {
+            assert!(price(x).scale() <= MAX_SCALE, "{x}");
+            assert!(price(x * 0.987_654_3).scale() <= MAX_SCALE, "{x}");
+            x /= 3.0;
         }
     }
 
