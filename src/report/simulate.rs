@@ -135,17 +135,18 @@ pub fn write_percentiles<W: io::Write>(outcome: &Outcome, w: W) -> csv::Result<(
     for (i, date) in outcome.dates.iter().enumerate() {
         let mut row = Vec::with_capacity(header.len());
         row.push(date.to_string());
+        let ps = PERCENTILES.map(|(_, p)| p);
         let shares = &outcome.days.outstanding[i];
-        for (_, p) in PERCENTILES {
-            row.push(match shares.percentile(p) {
+        for x in shares.percentiles(ps) {
+            row.push(match x {
                 Some(x) if shares.is_constant() => (x.round() as u64).to_string(),
                 Some(x) => rounded(x, DATE_DIGITS),
                 None => String::new(),
             });
         }
         let close = &outcome.days.close[i];
-        for (_, p) in PERCENTILES {
-            row.push(match close.percentile(p) {
+        for x in close.percentiles(ps) {
+            row.push(match x {
                 Some(x) if close.is_constant() => sig(x),
                 Some(x) => rounded(x, DATE_DIGITS),
                 None => String::new(),
@@ -160,11 +161,8 @@ pub fn write_percentiles<W: io::Write>(outcome: &Outcome, w: W) -> csv::Result<(
 /// The per-date percentiles of shares outstanding for the fan chart.
 pub fn fan_series(outcome: &Outcome) -> Vec<(NaiveDate, [f64; 5])> {
     let pick = |h: &LogHistogram| {
-        let mut v = [0.0; 5];
-        for (k, (_, p)) in PERCENTILES.iter().enumerate() {
-            v[k] = h.percentile(*p).unwrap_or(f64::NAN);
-        }
-        v
+        h.percentiles(PERCENTILES.map(|(_, p)| p))
+            .map(|x| x.unwrap_or(f64::NAN))
     };
     outcome
         .dates

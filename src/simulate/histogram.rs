@@ -249,25 +249,40 @@ impl LogHistogram {
     /// largest values seen. `None` when empty; +∞ when it falls among the
     /// infinite values.
     pub fn percentile(&self, p: f64) -> Option<f64> {
+        self.percentiles([p])[0]
+    }
+
+    /// `percentile` of each of `ps` (in increasing order), in one pass over
+    /// the bins.
+    pub fn percentiles<const N: usize>(&self, ps: [f64; N]) -> [Option<f64>; N] {
+        let mut out = [None; N];
         if self.total == 0 {
-            return None;
+            return out;
         }
-        let rank = ((p * self.total as f64).ceil() as u64).clamp(1, self.total);
-        if rank <= self.zeros {
-            return Some(0.0);
+        debug_assert!(ps.is_sorted());
+        let rank = ps.map(|p| ((p * self.total as f64).ceil() as u64).clamp(1, self.total));
+        let mut k = 0;
+        while k < N && rank[k] <= self.zeros {
+            out[k] = Some(0.0);
+            k += 1;
         }
         let mut seen = self.zeros;
         for (i, &c) in self.counts.iter().enumerate() {
-            if seen + c as u64 >= rank {
+            while k < N && seen + c as u64 >= rank[k] {
                 let b = self.base + i as i64;
                 let (lo, hi) = (self.lower_edge(b), self.lower_edge(b + 1));
-                let f = ((rank - seen) as f64 - 0.5) / c as f64;
+                let f = ((rank[k] - seen) as f64 - 0.5) / c as f64;
                 let x = lo * (hi / lo).powf(f);
-                return Some(x.clamp(self.min, self.max));
+                out[k] = Some(x.clamp(self.min, self.max));
+                k += 1;
+            }
+            if k == N {
+                return out;
             }
             seen += c as u64;
         }
-        Some(f64::INFINITY)
+        out[k..].fill(Some(f64::INFINITY));
+        out
     }
 
     /// The number of values that are +∞.
@@ -368,6 +383,39 @@ mod tests {
                     all.percentile(p).map(f64::to_bits)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn percentiles_in_one_pass_are_each_percentile() {
+        let mut h = LogHistogram::new();
+        for v in [0.0, 0.0, 1.5, 2.0, 2.0, 3e9, 7.0, f64::INFINITY, 0.001] {
+            h.add(v);
+        }
+        let ps = [0.05, 0.2, 0.25, 0.5, 0.5, 0.75, 0.95, 1.0];
+        let all = h.percentiles(ps);
+        assert_eq!((all[0], all[1]), (Some(0.0), Some(0.0)));
+        assert_eq!(all[7], Some(f64::INFINITY));
+        // Against a scan per percentile, written out here.
+        let naive = |p: f64| {
+            let rank = ((p * h.total as f64).ceil() as u64).clamp(1, h.total);
+            if rank <= h.zeros {
+                return 0.0;
+            }
+            let mut seen = h.zeros;
+            for (i, &c) in h.counts.iter().enumerate() {
+                if seen + c as u64 >= rank {
+                    let b = h.base + i as i64;
+                    let (lo, hi) = (h.lower_edge(b), h.lower_edge(b + 1));
+                    let f = ((rank - seen) as f64 - 0.5) / c as f64;
+                    return (lo * (hi / lo).powf(f)).clamp(h.min, h.max);
+                }
+                seen += c as u64;
+            }
+            f64::INFINITY
+        };
+        for (k, p) in ps.into_iter().enumerate() {
+            assert_eq!(all[k].map(f64::to_bits), Some(naive(p).to_bits()), "p{p}");
         }
     }
 
