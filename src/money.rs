@@ -175,15 +175,33 @@ pub fn floor_div(x: i128, d: i128) -> i128 {
 /// (MODEL.md §4): x_max = floor((cap × O − H) / (1 − cap)), exactly, in integers.
 /// Counting only shares held is the blocker clause's reading (MODEL.md §4).
 pub fn cap_room(cap: Decimal, outstanding: Shares, held: Shares) -> Option<i128> {
-    let (m, s) = (cap.mantissa(), cap.scale());
-    let one = pow10(s)?;
-    let num = crate::exact::mul_i128(m, outstanding as i128)?
-        .checked_sub(crate::exact::mul_i128(held as i128, one)?)?;
-    let den = one - m;
-    if den <= 0 {
-        return None;
+    Cap::new(cap)?.room(outstanding, held)
+}
+
+/// An ownership cap as the integers `cap_room` computes with: cap = m / one,
+/// and 1 − cap = den / one (the engine asks every trading day; they are made once).
+#[derive(Debug, Clone, Copy)]
+pub struct Cap {
+    m: i128,
+    one: i128,
+    den: i128,
+}
+
+impl Cap {
+    /// `None` unless the cap is below 1 (then 1 − cap would not be positive).
+    pub fn new(cap: Decimal) -> Option<Cap> {
+        let (m, one) = (cap.mantissa(), pow10(cap.scale())?);
+        let den = one - m;
+        (den > 0).then_some(Cap { m, one, den })
     }
-    Some(floor_div(num, den))
+
+    /// `cap_room` for this cap.
+    #[inline]
+    pub fn room(&self, outstanding: Shares, held: Shares) -> Option<i128> {
+        let num = crate::exact::mul_i128(self.m, outstanding as i128)?
+            .checked_sub(crate::exact::mul_i128(held as i128, self.one)?)?;
+        Some(floor_div(num, self.den))
+    }
 }
 
 /// Whole-share ceiling division (reverse splits round fractions up, MODEL.md §7).

@@ -16,11 +16,11 @@ use rust_decimal::Decimal;
 use crate::error::ModelError;
 use crate::exact::Exact;
 use crate::market::PricePath;
-use crate::money::{self, Shares, cap_room, shares_for};
+use crate::money::{self, Cap, Shares, shares_for};
 use crate::scenario::Scenario;
 use crate::terms::{ActionKind, OnShortfall, Policy, Repayment};
 use market::Market;
-use note::{Instrument, NoteBook, contractual_schedule};
+use note::{Instrument, Ledger, NoteBook, contractual_schedule};
 pub use types::*;
 
 /// Receives what the engine produces. `FULL` observers get every event and a full
@@ -335,6 +335,9 @@ pub struct Engine<'a> {
     sell_share: Exact,
     /// The next calendar entry to run.
     cursor: usize,
+    /// The ownership cap's integers (`None` for a cap of 1 or more, an error
+    /// on the first conversion, as `cap_room` gives).
+    cap: Option<Cap>,
 }
 
 /// What one trading day did, for its row.
@@ -429,6 +432,7 @@ impl<'a> Engine<'a> {
             par: note::amount(s.company.par_value),
             sell_share: Exact::from(s.holder.sell_share),
             cursor: 0,
+            cap: Cap::new(s.conversion.cap),
         }
     }
 
@@ -851,7 +855,9 @@ impl<'a> Engine<'a> {
         // Then convert: one budget across notes (MODEL.md §9). Notes are walked in
         // conversion order only as far as the budget needs: the cap usually binds
         // long before the last note, and each note's value costs an accrual.
-        let room = cap_room(self.s.conversion.cap, self.outstanding, self.holder)
+        let room = self
+            .cap
+            .and_then(|c| c.room(self.outstanding, self.holder))
             .ok_or_else(|| Self::overflow(date, None, "ownership cap"))?;
         let by_limit = self
             .s
@@ -1127,28 +1133,42 @@ impl<'a> Engine<'a> {
         };
         let mut all_closed = true;
         let mut last_close: Option<NaiveDate> = None;
+        // Summed as the engine holds them, then written as decimals once
+        // (`Exact` sums are `Decimal`'s, value and scale).
+        let mut sum = Ledger::<Exact>::default();
         for (idx, book) in self.books.iter().enumerate() {
-            let issued = self.issued[idx];
-            let (principal_out, interest_out, unbooked) = self.outstanding_at_end(idx);
-            if issued && book.open {
-                all_closed = false;
+            if !self.issued[idx] {
+                continue;
             }
-            if issued {
-                let l = book.ledger.to_decimal();
-                t.principal_issued += l.issued;
-                t.principal_paid_cash += l.principal_paid_cash;
-                t.principal_converted += l.principal_converted;
+            let l = &book.ledger;
+            let mut unbooked = Exact::ZERO;
+            if book.open {
+                all_closed = false;
+                let (principal_out, interest_out, u) = self.outstanding_at_end(idx);
                 t.principal_outstanding += principal_out;
-                t.interest_accrued += l.interest_accrued + unbooked;
-                t.interest_paid_cash += l.interest_paid_cash;
-                t.interest_converted += l.interest_converted;
                 t.interest_outstanding += interest_out;
-                t.interest_rounding += l.rounding;
-                if let Some(c) = self.closed_on[idx] {
-                    last_close = last_close.max(Some(c));
-                }
+                unbooked = u.into();
+            }
+            sum.issued += l.issued;
+            sum.principal_paid_cash += l.principal_paid_cash;
+            sum.principal_converted += l.principal_converted;
+            // Interest accrued to `end`: booked, plus what is not booked yet.
+            sum.interest_accrued += l.interest_accrued + unbooked;
+            sum.interest_paid_cash += l.interest_paid_cash;
+            sum.interest_converted += l.interest_converted;
+            sum.rounding += l.rounding;
+            if let Some(c) = self.closed_on[idx] {
+                last_close = last_close.max(Some(c));
             }
         }
+        let l = sum.to_decimal();
+        t.principal_issued = l.issued;
+        t.principal_paid_cash = l.principal_paid_cash;
+        t.principal_converted = l.principal_converted;
+        t.interest_accrued = l.interest_accrued;
+        t.interest_paid_cash = l.interest_paid_cash;
+        t.interest_converted = l.interest_converted;
+        t.interest_rounding = l.rounding;
         t.notes_closed_date = if all_closed { last_close } else { None };
         t
     }

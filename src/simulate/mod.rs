@@ -42,7 +42,7 @@ use aggregate::{DayAggregate, PathFigures, PathOutcome, TotalsAggregate};
 use bootstrap::Bootstrap;
 use gbm::Gbm;
 use params::{Model, Settings};
-use path::{Generator, PathBuffers};
+use path::{Close, Generator, PathBuffers};
 use source::Source;
 
 /// Paths per chunk: the unit of parallel work and of progress.
@@ -391,9 +391,10 @@ impl Worker<'_> {
         let mut bars = std::mem::take(&mut self.buf.path.bars);
         let total = bars.len();
         let mut ready = (first + BAR_BLOCK).min(total);
-        self.buf.fill_bars(src, 0, &mut bars[first..ready]);
-        // The window's last close, read at the end whether or not the engine got there.
-        self.buf.fill_bars(src, days - 1, &mut bars[total - 1..]);
+        // A light run reads no close but the window's last (the row's close_end)
+        // or the one of the day it stops on; both come from `close_of`.
+        self.buf
+            .fill_bars(src, 0, &mut bars[first..ready], Close::Skip);
         let mut engine = Engine::with_bars(self.prepared, bars, ready, quantize::MAX_SCALE);
         let mut tap = DayTap {
             first,
@@ -407,13 +408,17 @@ impl Worker<'_> {
                 Ok(Progress::NeedsBars) => {
                     let next = (ready + BAR_BLOCK).min(total);
                     let fill = &mut engine.bars_to_fill(ready)[..next - ready];
-                    self.buf.fill_bars(src, ready - first, fill);
+                    self.buf.fill_bars(src, ready - first, fill, Close::Skip);
                     ready = next;
                 }
                 done => break done,
             }
         };
-        let last_close = window_close(&tap, &r, engine.bars());
+        let last_close = match (&r, tap.seen) {
+            (Ok(_), _) => self.buf.close_of(days - 1),
+            (Err(_), 0) => tap.last_close,
+            (Err(_), seen) => self.buf.close_of(seen - 1),
+        };
         let result = finish(
             &engine,
             r,

@@ -39,6 +39,13 @@ pub fn rng_for(seed: u64, index: u64) -> ChaCha8Rng {
     rng
 }
 
+/// Whether `fill_bars` fixes each day's close as a decimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Close {
+    Fill,
+    Skip,
+}
+
 /// A worker's reusable buffers for one path at a time.
 #[derive(Debug, Clone)]
 pub struct PathBuffers {
@@ -86,7 +93,7 @@ impl PathBuffers {
     pub fn render(&mut self, src: &Source, impact: Option<&[f64]>) {
         self.render_closes(src, impact);
         let mut bars = std::mem::take(&mut self.path.bars);
-        self.fill_bars(src, 0, &mut bars[src.first..]);
+        self.fill_bars(src, 0, &mut bars[src.first..], Close::Fill);
         self.path.bars = bars;
     }
 
@@ -110,17 +117,26 @@ impl PathBuffers {
     }
 
     /// The second half: the exact bars of generated days `from..from + bars.len()`
-    /// (`bars[0]` is day `from`'s), from `render_closes`.
-    pub fn fill_bars(&self, src: &Source, from: usize, bars: &mut [Bar]) {
+    /// (`bars[0]` is day `from`'s), from `render_closes`. With `Close::Skip` the
+    /// close is left as it was, for a reader that needs only some days' (`close_of`).
+    pub fn fill_bars(&self, src: &Source, from: usize, bars: &mut [Bar], close: Close) {
         for (k, bar) in bars.iter_mut().enumerate() {
             let t = from + k;
-            let (p, close) = (self.log_price[t], self.drawn_close[t]);
+            let (p, drawn) = (self.log_price[t], self.drawn_close[t]);
             let m = &src.marks[self.marks[t] as usize];
             let f = src.factor[t];
-            bar.close = quantize::price(close);
+            if close == Close::Fill {
+                bar.close = self.close_of(t);
+            }
+            let close = drawn;
             bar.vwap = quantize::price(close * m.vwap_ratio);
             bar.bid = quantize::price(close * m.bid_ratio);
             bar.volume = quantize::volume((src.volume_a + src.volume_b * p + m.residual).exp() / f);
         }
+    }
+
+    /// Generated day t's close, as `fill_bars` fixes it.
+    pub fn close_of(&self, t: usize) -> rust_decimal::Decimal {
+        quantize::price(self.drawn_close[t])
     }
 }
