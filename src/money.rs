@@ -164,9 +164,14 @@ pub fn pow10(n: u32) -> Option<i128> {
 
 /// floor(x / d) for i128 with d > 0 (rounds toward −∞, unlike `/`).
 pub fn floor_div(x: i128, d: i128) -> i128 {
-    // A 64-bit division when it fits: the 128-bit one is a library call.
+    // A 64-bit division when it fits: the 128-bit one is a library call. With a
+    // positive divisor, floor is the truncated quotient, less one when a negative
+    // x leaves a remainder.
     match (i64::try_from(x), i64::try_from(d)) {
-        (Ok(x), Ok(d)) if d > 0 => i128::from(x.div_euclid(d)),
+        (Ok(x), Ok(d)) if d > 0 => {
+            let (q, r) = (x / d, x % d);
+            i128::from(q - i64::from(r < 0))
+        }
         _ => x.div_euclid(d),
     }
 }
@@ -296,5 +301,15 @@ mod tests {
     fn floor_div_rounds_toward_negative_infinity() {
         assert_eq!(floor_div(-7, 2), -4);
         assert_eq!(floor_div(7, 2), 3);
+        assert_eq!(floor_div(-8, 2), -4);
+        assert_eq!(floor_div(0, 5), 0);
+        assert_eq!(floor_div(-1, 9001), -1);
+        assert_eq!(floor_div(i64::MIN as i128, 1), i64::MIN as i128);
+        assert_eq!(floor_div(-(1i128 << 100) - 1, 2), -(1i128 << 99) - 1);
+        for x in -50i128..50 {
+            for d in 1i128..7 {
+                assert_eq!(floor_div(x, d), x.div_euclid(d), "{x} / {d}");
+            }
+        }
     }
 }

@@ -304,6 +304,8 @@ pub struct Engine<'a> {
     named: Vec<Shares>,
     authorized: Shares,
     reserved: Vec<Shares>,
+    /// Their sum (it changes only with a split), for the headroom each conversion reads.
+    reserved_total: i128,
     issued_total: Shares,
     ratio_product: u128,
     fixed_price: Option<Exact>,
@@ -411,6 +413,7 @@ impl<'a> Engine<'a> {
             named: s.holders.iter().map(|h| h.shares).collect(),
             authorized: s.company.authorized,
             reserved: s.company.reserved.iter().map(|r| r.shares).collect(),
+            reserved_total: s.company.reserved.iter().map(|r| r.shares as i128).sum(),
             issued_total: 0,
             ratio_product: 1,
             fixed_price: s.conversion.fixed_price.map(note::amount),
@@ -562,6 +565,7 @@ impl<'a> Engine<'a> {
                     for r in &mut self.reserved {
                         *r /= k;
                     }
+                    self.reserved_total = self.reserved.iter().map(|&r| r as i128).sum();
                     // Price-based terms × k (MODEL.md §9). Checked: an absurd ratio on
                     // a large fixed price is a model error naming the date, not a panic.
                     let kd = Exact::from(k);
@@ -779,9 +783,7 @@ impl<'a> Engine<'a> {
     }
 
     fn headroom(&self) -> i128 {
-        self.authorized as i128
-            - self.outstanding as i128
-            - self.reserved.iter().map(|&r| r as i128).sum::<i128>()
+        self.authorized as i128 - self.outstanding as i128 - self.reserved_total
     }
 
     /// Step 3: the conversion price, then the policy's sale and conversion.
