@@ -80,6 +80,7 @@ impl DayCount {
     /// Negative when `d2 < d1`. For the 30/360 family this is QuantLib's formula
     /// `360·(y2−y1) + 30·(m2−m1) + (d2−d1)` on adjusted days, applied as is to reversed
     /// dates too; for the actual conventions it is the calendar-day difference.
+    #[inline]
     pub fn days(self, d1: NaiveDate, d2: NaiveDate) -> i64 {
         match self {
             DayCount::Thirty360 => thirty_360(d1, d2, bond_basis_days),
@@ -93,6 +94,7 @@ impl DayCount {
     /// (days, days in the year) for the conventions with a fixed basis, so that
     /// accruals on one basis can be summed before the one division; `None` for
     /// act/act-isda, whose basis depends on the years crossed.
+    #[inline]
     pub fn fixed_basis(self, d1: NaiveDate, d2: NaiveDate) -> Option<(i64, i64)> {
         match self {
             DayCount::Thirty360

@@ -179,6 +179,7 @@ impl Exact {
     /// self × num / den rounded once to `dp` places, half to even, exactly (in
     /// integers). `None` if den ≤ 0 or a step leaves the i128 or `Decimal` range
     /// (the caller then uses decimals).
+    #[inline]
     pub fn mul_ratio_rounded(self, num: i64, den: i64, dp: u32) -> Option<Exact> {
         // self = m / 10^s, so the result × 10^dp is m × num × 10^(dp − s) / den.
         let (n, d) = if self.s <= dp {

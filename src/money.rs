@@ -131,6 +131,7 @@ pub fn ratio(num: i128, den: i128) -> Option<Decimal> {
 
 /// num / den rounded to the nearest integer, ties to even, exactly. `None` if
 /// den ≤ 0.
+#[inline]
 pub fn div_half_even(num: i128, den: i128) -> Option<i128> {
     if den <= 0 {
         return None;

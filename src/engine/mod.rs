@@ -728,6 +728,7 @@ impl<'a> Engine<'a> {
 
     /// The conversion price on trading day `i`, before par (MODEL.md §4): the
     /// lowest enabled component, raised to the floor. `None` without history.
+    #[inline]
     fn computed_price(&self, i: usize) -> Option<Exact> {
         let c = &self.s.conversion;
         if i < c.history_needed() {

@@ -192,6 +192,7 @@ impl<'a> NoteBook<'a> {
     /// principal × rate × num / den rounded once, half to even, in integers. Only
     /// when that overflows an i128 (a principal × rate near 10^17 over decades) is
     /// the product taken to 28 significant digits first, then rounded.
+    #[inline]
     pub fn unbooked(&self, t: NaiveDate) -> Exact {
         // days / basis as it stands (no reduction needed) on the fixed-basis counts.
         let (num, den) = match self.accrual(t) {
@@ -211,6 +212,7 @@ impl<'a> NoteBook<'a> {
     }
 
     /// The period since the last booking to `t`, in the note's day count.
+    #[inline]
     fn accrual(&self, t: NaiveDate) -> Accrual {
         if t <= self.since || self.principal_rate.is_zero() {
             return Accrual::None;
@@ -326,6 +328,7 @@ impl<'a> NoteBook<'a> {
     }
 
     /// Cuts the accrual period at `t` (a note's own event).
+    #[inline]
     pub fn book_to(&mut self, t: NaiveDate) {
         let add = self.unbooked(t);
         self.accrued += add;
@@ -335,6 +338,7 @@ impl<'a> NoteBook<'a> {
         }
     }
 
+    #[inline]
     fn set_principal(&mut self, p: Exact) {
         self.principal = p;
         self.principal_rate = p * self.rate;
@@ -413,6 +417,7 @@ impl<'a> NoteBook<'a> {
     }
 
     /// Converts `amount` (= shares × price, at most `value_at(t)`) on `t`.
+    #[inline]
     pub fn convert(&mut self, t: NaiveDate, amount: Exact, apply: Apply) -> Taken {
         self.book_to(t);
         let (interest, principal) = match apply {
