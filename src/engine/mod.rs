@@ -4,7 +4,9 @@
 //! stdout. The day runs in MODEL.md §6's order: (1) corporate actions at the open;
 //! (2) issues and tranche decisions, then installments and maturities; (3) on
 //! trading days the holder's sales, then conversions; (4) the row. Monte Carlo runs
-//! the same `Engine` with a lighter `Observer`.
+//! the same `Engine` with a lighter `Observer`, which lets a run stop once it is at
+//! rest (no note open or to come, nothing left to sell: `Engine::at_rest`), and can
+//! hand it a path's bars a block at a time (`Engine::with_bars`, `run_until`).
 
 pub mod market;
 pub mod note;

@@ -5,7 +5,10 @@
 //!   decimals on the source path's calendar (`source`, `path`, `quantize`).
 //! - Engine: each path runs through `engine::Engine` with a light `Observer` that
 //!   keeps only the shares outstanding per trading day; the path's `Totals` make
-//!   its row. With price impact, see `impact`.
+//!   its row. Every day's close is drawn (the percentiles need it), but the exact
+//!   bars are rendered `BAR_BLOCK` days at a time only as far as the engine reads
+//!   them: once it is at rest, the later days keep its last count. With price
+//!   impact, see `impact`.
 //! - Aggregation: per-date and per-total `LogHistogram`s (`aggregate`), so memory
 //!   does not grow with the number of paths; rows go to the caller as they are made
 //!   (paths.csv is streamed).
