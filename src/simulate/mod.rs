@@ -380,9 +380,7 @@ impl<'a> Worker<'a> {
             runs,
         })
     }
-}
 
-impl Worker<'_> {
     /// Renders the drawn path `BAR_BLOCK` days at a time as the engine reaches
     /// them, and runs it: the same run as rendering every day first, without the
     /// bars of the days after the engine comes to rest. The closes of every day
