@@ -624,7 +624,7 @@ impl<'a> Engine<'a> {
             shares: None,
             price: None,
         });
-        let key = |i: usize| (self.books[i].maturity(), self.books[i].terms.id.clone());
+        let key = |i: usize| (self.books[i].maturity(), self.books[i].terms.id.as_str());
         let k = key(idx);
         let pos = self.order.partition_point(|&o| key(o) < k);
         self.order.insert(pos, idx);
