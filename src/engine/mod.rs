@@ -393,14 +393,13 @@ impl<'a> Engine<'a> {
         let vwap_sums = if market.has_splits() {
             None
         } else {
-            let known = &market.bars[..ready];
+            // Planned on the bars known now; `run_until` sums them as it goes.
             VwapSums::plan(
-                known,
+                &market.bars[..ready],
                 later_scale,
                 s.conversion.vwap_days,
                 vwap_scale.and_then(|m| note::INTEREST_DP.checked_sub(m.scale())),
             )
-            .and_then(|mut v| v.extend(known).map(|()| v))
         };
         Engine {
             s,

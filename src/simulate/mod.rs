@@ -264,6 +264,19 @@ struct DayTap<'a> {
     last_close: Decimal,
 }
 
+impl<'a> DayTap<'a> {
+    /// A tap writing to `column` of the group's buffer; bar `first` is day 0.
+    fn new(first: usize, outstanding: &'a mut [Shares], column: Column) -> DayTap<'a> {
+        DayTap {
+            first,
+            outstanding,
+            column,
+            seen: 0,
+            last_close: Decimal::ZERO,
+        }
+    }
+}
+
 impl Observer for DayTap<'_> {
     const FULL: bool = false;
     #[inline]
@@ -348,13 +361,7 @@ impl<'a> Worker<'a> {
         } else {
             self.buf.render(src, None);
             let mut engine = Engine::new(self.prepared, &self.buf.path);
-            let mut tap = DayTap {
-                first: src.first,
-                outstanding,
-                column,
-                seen: 0,
-                last_close: Decimal::ZERO,
-            };
+            let mut tap = DayTap::new(src.first, outstanding, column);
             let r = engine.run_until(&mut tap, usize::MAX);
             let last_close = window_close(&tap, &r, engine.bars());
             (
@@ -397,13 +404,7 @@ impl<'a> Worker<'a> {
         self.buf
             .fill_bars(src, 0, &mut bars[first..ready], Close::Skip);
         let mut engine = Engine::with_bars(self.prepared, bars, ready, quantize::MAX_SCALE);
-        let mut tap = DayTap {
-            first,
-            outstanding,
-            column,
-            seen: 0,
-            last_close: Decimal::ZERO,
-        };
+        let mut tap = DayTap::new(first, outstanding, column);
         let r = loop {
             match engine.run_until(&mut tap, ready) {
                 Ok(Progress::NeedsBars) => {

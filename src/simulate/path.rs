@@ -128,9 +128,8 @@ impl PathBuffers {
             if close == Close::Fill {
                 bar.close = self.close_of(t);
             }
-            let close = drawn;
-            bar.vwap = quantize::price(close * m.vwap_ratio);
-            bar.bid = quantize::price(close * m.bid_ratio);
+            bar.vwap = quantize::price(drawn * m.vwap_ratio);
+            bar.bid = quantize::price(drawn * m.bid_ratio);
             bar.volume = quantize::volume((src.volume_a + src.volume_b * p + m.residual).exp() / f);
         }
     }
