@@ -25,6 +25,7 @@ pub mod bootstrap;
 pub mod gbm;
 pub mod histogram;
 pub mod impact;
+pub mod in_order;
 pub mod params;
 pub mod path;
 pub mod quantize;
@@ -33,7 +34,6 @@ pub mod source;
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::engine::{Engine, Observer, Prepared, Progress};
@@ -46,6 +46,7 @@ use bootstrap::Bootstrap;
 use gbm::Gbm;
 use params::{Model, Settings};
 use path::{Close, Generator, PathBuffers};
+use in_order::InOrder;
 use source::Source;
 
 /// Paths per chunk: the unit of parallel work and of progress.
@@ -61,10 +62,10 @@ pub const GROUP: usize = 256;
 /// sold out) are never rendered into bars.
 const BAR_BLOCK: usize = 64;
 
-/// Chunks run between two hand-overs of rows: enough to keep every thread busy
-/// (the wait for a batch's slowest chunk is a small share of it) while the rows
-/// waiting in memory stay bounded (`CHUNK` × `BATCH` of them).
-const BATCH: usize = 32;
+/// Chunks whose rows may wait for an earlier chunk, per thread: enough that a
+/// thread rarely waits for a slow chunk of another, while the rows waiting in
+/// memory stay bounded (`CHUNK` × `AHEAD` × threads of them).
+const AHEAD: u64 = 4;
 
 /// Everything a run needs, validated.
 #[derive(Debug, Clone, Copy)]
@@ -104,21 +105,23 @@ pub enum RunError<E> {
     Sink(E),
 }
 
-/// What a batch of chunks gives back, in index order.
-type Batch<R> = Vec<Result<Vec<(PathFigures, R)>, ModelError>>;
+/// What a chunk gives back: its rows, or the first error among its paths.
+type ChunkRows<R> = Result<Vec<(PathFigures, R)>, ModelError>;
 
 /// Runs every path on the current rayon pool. Each path's outcome goes through
 /// `prepare` on the thread that ran it (formatting a row there keeps the one
 /// sequential step short), and the results reach `sink` in index order; `progress`
 /// hears the number of paths finished as chunks finish (from any thread).
 ///
-/// Batches of chunks run in parallel while the previous batch's rows are handed
-/// to `sink`, so writing overlaps computing; at most two batches of rows are held.
+/// Every pool thread takes the next chunk as soon as it is done with one; each
+/// chunk's rows are handed to `sink` (and the totals) as soon as every chunk
+/// before it has been (`InOrder`), so writing overlaps computing and no thread
+/// waits at a batch's end.
 pub fn run<R, E>(
     plan: &Plan,
     progress: &(dyn Fn(u64) + Sync),
     prepare: impl Fn(&PathOutcome) -> R + Sync,
-    mut sink: impl FnMut(R) -> Result<(), E> + Send,
+    sink: impl FnMut(R) -> Result<(), E> + Send,
 ) -> Result<Outcome, RunError<E>>
 where
     R: Send,
@@ -131,50 +134,38 @@ where
     // Terms, schedules and calendar: the same for every path (they share dates).
     let prepared = Prepared::new(plan.scenario, &PathBuffers::new(plan.source).path);
     let prepared = &prepared;
+    let threads = rayon::current_num_threads();
     // One aggregate per pool thread: a chunk adds to its thread's, uncontended.
-    let per_thread: Vec<Mutex<ThreadDays>> = (0..rayon::current_num_threads())
+    let per_thread: Vec<Mutex<ThreadDays>> = (0..threads)
         .map(|_| Mutex::new(ThreadDays::new(days)))
         .collect();
-    let mut totals = TotalsAggregate::new();
-    // In index order: the first failing path is the one reported, whatever the
-    // threads.
-    let mut flush = |batch: Batch<R>, totals: &mut TotalsAggregate| -> Result<(), RunError<E>> {
-        for chunk in batch {
-            for (figures, row) in chunk.map_err(RunError::Model)? {
-                totals.add(&figures);
-                sink(row).map_err(RunError::Sink)?;
-            }
-        }
-        Ok(())
-    };
-    let compute = |range: std::ops::Range<u64>| -> Batch<R> {
-        range
-            .into_par_iter()
-            .map_init(
-                || Worker::new(plan, prepared, generator),
-                |w, c| {
-                    let rows = w.chunk(c, &per_thread)?;
-                    progress(rows.len() as u64);
-                    Ok(rows
-                        .iter()
-                        .map(|o| (PathFigures::of(o, start), prepare(o)))
-                        .collect())
-                },
-            )
-            .collect()
-    };
     let chunks = paths.div_ceil(CHUNK as u64);
-    let mut pending: Batch<R> = Vec::new();
-    let mut next = 0u64;
-    while next < chunks {
-        let end = (next + BATCH as u64).min(chunks);
-        let earlier = std::mem::take(&mut pending);
-        let (results, written) = rayon::join(|| compute(next..end), || flush(earlier, &mut totals));
-        written?;
-        pending = results;
-        next = end;
+    let order: InOrder<ChunkRows<R>> = InOrder::new(chunks, AHEAD * threads as u64);
+    // The rows' consumer: in index order, so the first failing path is the one
+    // reported and the totals are added in the same order, whatever the threads.
+    let consumer = Mutex::new(Rows {
+        sink,
+        totals: TotalsAggregate::new(),
+        failed: None,
+    });
+    rayon::broadcast(|_| {
+        let mut worker = Worker::new(plan, prepared, generator);
+        while let Some(c) = order.take() {
+            let rows = worker.chunk(c, &per_thread).map(|outcomes| {
+                progress(outcomes.len() as u64);
+                outcomes
+                    .iter()
+                    .map(|o| (PathFigures::of(o, start), prepare(o)))
+                    .collect()
+            });
+            order.put(c, rows, &consumer, Rows::take);
+        }
+    });
+    let Rows { totals, failed, .. } = consumer.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(e) = failed {
+        return Err(e);
     }
-    flush(pending, &mut totals)?;
+    debug_assert_eq!(order.consumed(), chunks);
 
     // The first thread's histograms take the others' (merging is exact and
     // order-free; starting from the first spares a copy of its 1,554).
@@ -192,6 +183,38 @@ where
         days: day_totals.unwrap_or_else(|| DayAggregate::new(days)),
         totals,
     })
+}
+
+/// What takes the chunks' rows, in index order: the totals, and the caller's sink.
+struct Rows<S, E> {
+    sink: S,
+    totals: TotalsAggregate,
+    /// Why the run stopped: the first failing path in index order, or the sink.
+    failed: Option<RunError<E>>,
+}
+
+impl<S, E> Rows<S, E> {
+    /// Takes a chunk's rows; false to stop the run.
+    fn take<R>(&mut self, chunk: ChunkRows<R>) -> bool
+    where
+        S: FnMut(R) -> Result<(), E>,
+    {
+        let rows = match chunk {
+            Ok(rows) => rows,
+            Err(e) => {
+                self.failed = Some(RunError::Model(e));
+                return false;
+            }
+        };
+        for (figures, row) in rows {
+            self.totals.add(&figures);
+            if let Err(e) = (self.sink)(row) {
+                self.failed = Some(RunError::Sink(e));
+                return false;
+            }
+        }
+        true
+    }
 }
 
 /// Where a path's per-day values go in its thread's group buffers: day t at
