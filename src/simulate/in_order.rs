@@ -74,7 +74,13 @@ impl<T> InOrder<T> {
     /// Hands over result `i`, then, if no other thread is consuming, consumes
     /// every result that is next in order. `consume` returns false to stop:
     /// later results are dropped and `take` gives no more indices.
-    pub fn put<C>(&self, i: u64, value: T, consumer: &Mutex<C>, consume: impl Fn(&mut C, T) -> bool) {
+    pub fn put<C>(
+        &self,
+        i: u64,
+        value: T,
+        consumer: &Mutex<C>,
+        consume: impl Fn(&mut C, T) -> bool,
+    ) {
         lock(&self.state).ready.insert(i, value);
         loop {
             let mut c = match consumer.try_lock() {

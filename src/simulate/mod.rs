@@ -22,6 +22,7 @@
 
 pub mod aggregate;
 pub mod bootstrap;
+pub mod exp;
 pub mod gbm;
 pub mod histogram;
 pub mod impact;
@@ -44,9 +45,9 @@ use crate::scenario::Scenario;
 use aggregate::{DayAggregate, PathFigures, PathOutcome, TotalsAggregate};
 use bootstrap::Bootstrap;
 use gbm::Gbm;
+use in_order::InOrder;
 use params::{Model, Settings};
 use path::{Close, Generator, PathBuffers};
-use in_order::InOrder;
 use source::Source;
 
 /// Paths per chunk: the unit of parallel work and of progress.
