@@ -163,7 +163,14 @@ fn gcd(a: i64, b: i64) -> i64 {
 }
 
 /// The shared 30/360 formula: `adjust` maps the raw (day1, day2) to the days used.
-fn thirty_360(d1: NaiveDate, d2: NaiveDate, adjust: fn(NaiveDate, NaiveDate) -> (i64, i64)) -> i64 {
+// Generic over `adjust` (not a fn pointer) so that each convention's version is
+// inlined: the accrual runs on every conversion.
+#[inline]
+fn thirty_360(
+    d1: NaiveDate,
+    d2: NaiveDate,
+    adjust: impl Fn(NaiveDate, NaiveDate) -> (i64, i64),
+) -> i64 {
     let (dd1, dd2) = adjust(d1, d2);
     let years = i64::from(d2.year() - d1.year());
     let months = i64::from(d2.month()) - i64::from(d1.month());
@@ -172,6 +179,7 @@ fn thirty_360(d1: NaiveDate, d2: NaiveDate, adjust: fn(NaiveDate, NaiveDate) -> 
 
 /// Thirty360 BondBasis (QuantLib's `ISMA_Impl`): a 31st start becomes the 30th; a 31st
 /// end becomes the 30th only if the (adjusted) start is the 30th. February is untouched.
+#[inline]
 fn bond_basis_days(d1: NaiveDate, d2: NaiveDate) -> (i64, i64) {
     let mut dd1 = i64::from(d1.day());
     let mut dd2 = i64::from(d2.day());

@@ -70,14 +70,39 @@ impl Exact {
     /// (that of booked interest) so that they add and compare without rescaling.
     #[inline]
     pub fn on_common_scale(d: Decimal, scale: u32) -> Exact {
-        let e = Exact::from(d);
-        if e.s < scale
-            && let Some(m) = e.on_scale(scale)
+        Exact::from(d).to_common_scale(scale)
+    }
+
+    /// Self on `scale` places when it has fewer and fits there, else as it is
+    /// (`on_common_scale` for an `Exact`).
+    #[inline]
+    pub fn to_common_scale(self, scale: u32) -> Exact {
+        if self.s < scale
+            && let Some(m) = self.on_scale(scale)
             && let Some(x) = Exact::new(m, scale)
         {
             return x;
         }
-        e
+        self
+    }
+
+    /// Rounded to the cent, half away from zero, on exactly 2 places: the same
+    /// value and scale as `money::round_cent` gives for the decimal.
+    pub fn round_cent(self) -> Exact {
+        let rounded = if self.s <= 2 {
+            self.on_scale(2).map(|m| (m, 2))
+        } else {
+            POW10.get((self.s - 2) as usize).map(|&p| {
+                let (q, r) = (self.m / p, self.m % p);
+                // |r| ≥ p/2 rounds away from zero (q and r share m's sign).
+                let away = 2 * r.unsigned_abs() >= p as u128;
+                (q + if away { self.m.signum() } else { 0 }, 2)
+            })
+        };
+        match rounded.and_then(|(m, s)| Exact::new(m, s)) {
+            Some(e) => e,
+            None => Exact::from(crate::money::round_cent(self.to_decimal())),
+        }
     }
 
     #[inline]
@@ -408,6 +433,22 @@ mod tests {
             prop_assert_eq!(e(a) == e(b), a == b);
             prop_assert_eq!(e(a).max(e(b)).to_decimal(), a.max(b));
             prop_assert_eq!(e(a).min(e(b)).to_decimal(), a.min(b));
+        }
+
+        #[test]
+        fn rounds_to_the_cent_as_decimal_does(a in any_decimal()) {
+            let want = crate::money::round_cent(a);
+            let got = e(a).round_cent().to_decimal();
+            prop_assert_eq!(got, want);
+            prop_assert_eq!(got.scale(), want.scale());
+        }
+
+        #[test]
+        fn on_a_common_scale_keeps_the_value(a in any_decimal(), scale in 0u32..=28) {
+            let x = e(a).to_common_scale(scale);
+            prop_assert_eq!(x.to_decimal(), a);
+            prop_assert!(x.scale() == scale.max(a.scale()) || x.scale() == a.scale());
+            prop_assert_eq!(x, Exact::on_common_scale(a, scale));
         }
 
         #[test]

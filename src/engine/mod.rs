@@ -696,31 +696,35 @@ impl<'a> Engine<'a> {
                 continue;
             }
             let pay = self.books[idx].pay_scheduled(date);
-            self.cash_paid += note::amount(pay.cash);
-            let (cash, rounding, closed) = (pay.cash, pay.rounding, pay.closed);
-            let kind = match self.books[idx].terms.repayment {
-                Repayment::Bullet { .. } => EventKind::Maturity(pay),
-                Repayment::Amortizing { .. } => EventKind::Installment(pay),
-            };
-            emit(obs, || Event {
-                date,
-                kind,
-                note: Some(idx),
-                amount: Some(cash),
-                shares: None,
-                price: None,
+            self.cash_paid += pay.cash.to_common_scale(note::INTEREST_DP);
+            let bullet = matches!(self.books[idx].terms.repayment, Repayment::Bullet { .. });
+            // Decimals only for an observer that takes the events.
+            emit(obs, || {
+                let pay = pay.to_decimal();
+                Event {
+                    date,
+                    note: Some(idx),
+                    amount: Some(pay.cash),
+                    shares: None,
+                    price: None,
+                    kind: if bullet {
+                        EventKind::Maturity(pay)
+                    } else {
+                        EventKind::Installment(pay)
+                    },
+                }
             });
-            if !rounding.is_zero() {
+            if !pay.rounding.is_zero() {
                 emit(obs, || Event {
                     date,
                     kind: EventKind::Rounding,
                     note: Some(idx),
-                    amount: Some(rounding),
+                    amount: Some(pay.rounding.into()),
                     shares: None,
                     price: None,
                 });
             }
-            if closed {
+            if pay.closed {
                 self.closed_on[idx] = Some(date);
                 self.order.retain(|&o| o != idx);
             }

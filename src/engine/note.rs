@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use rust_decimal::RoundingStrategy;
 
 use crate::exact::{Exact, mul_i128};
-use crate::money::{Shares, round_cent};
+use crate::money::Shares;
 
 /// Interest is booked to 10^-18 of a dollar. A day count such as 1/360 does not
 /// terminate, so some rounding is unavoidable in decimals; at a fixed 18 places
@@ -31,6 +31,12 @@ pub fn amount(d: Decimal) -> Exact {
     Exact::on_common_scale(d, INTEREST_DP)
 }
 use crate::terms::{Apply, NoteTerms, Prepayment, Repayment, level_payment};
+
+/// `x` rounded to the cent (`money::round_cent`), on the engine's common scale.
+#[inline]
+fn cent(x: Exact) -> Exact {
+    x.round_cent().to_common_scale(INTEREST_DP)
+}
 
 /// Where a note's money went, cumulatively: `Decimal` in reports, `Exact` in
 /// the engine.
@@ -61,20 +67,36 @@ impl Ledger<Exact> {
     }
 }
 
-/// A scheduled payment as made.
+/// A scheduled payment as made: `Decimal` in reports, `Exact` in the engine
+/// (which converts it only for an observer that takes events).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Payment {
+pub struct Payment<N = Decimal> {
     /// 1-based installment number (a bullet's maturity is 1).
     pub seq: u32,
-    pub opening_principal: Decimal,
-    pub cash: Decimal,
-    pub interest: Decimal,
-    pub principal: Decimal,
-    pub rounding: Decimal,
+    pub opening_principal: N,
+    pub cash: N,
+    pub interest: N,
+    pub principal: N,
+    pub rounding: N,
     /// The level payment in force (amortizing notes).
     pub level: Option<Decimal>,
     /// The payment closed the note.
     pub closed: bool,
+}
+
+impl Payment<Exact> {
+    pub fn to_decimal(&self) -> Payment {
+        Payment {
+            seq: self.seq,
+            opening_principal: self.opening_principal.into(),
+            cash: self.cash.into(),
+            interest: self.interest.into(),
+            principal: self.principal.into(),
+            rounding: self.rounding.into(),
+            level: self.level,
+            closed: self.closed,
+        }
+    }
 }
 
 /// The parts of a conversion amount.
@@ -345,7 +367,7 @@ impl<'a> NoteBook<'a> {
     }
 
     /// Makes the payment due on `t` (which must be `next_date()`), MODEL.md §3, §9.
-    pub fn pay_scheduled(&mut self, t: NaiveDate) -> Payment {
+    pub fn pay_scheduled(&mut self, t: NaiveDate) -> Payment<Exact> {
         debug_assert_eq!(self.next_date(), Some(t));
         self.book_to(t);
         let seq = self.next as u32 + 1;
@@ -367,7 +389,7 @@ impl<'a> NoteBook<'a> {
             return self.close(seq, opening, Some(level));
         }
         let a = amount(level);
-        let interest = a.min(amount(round_cent(self.accrued.into())).max(Exact::ZERO));
+        let interest = a.min(cent(self.accrued).max(Exact::ZERO));
         let principal = (a - interest).min(self.principal);
         if principal == self.principal {
             // The principal part is all that is left: this installment closes the note.
@@ -379,11 +401,11 @@ impl<'a> NoteBook<'a> {
         self.ledger.principal_paid_cash += principal;
         Payment {
             seq,
-            opening_principal: opening.into(),
-            cash: (interest + principal).into(),
-            interest: interest.into(),
-            principal: principal.into(),
-            rounding: Decimal::ZERO,
+            opening_principal: opening,
+            cash: interest + principal,
+            interest,
+            principal,
+            rounding: Exact::ZERO,
             level: Some(level),
             closed: false,
         }
@@ -391,10 +413,10 @@ impl<'a> NoteBook<'a> {
 
     /// Closes the note: cash = round_cent(principal + accrued); the principal is
     /// paid exactly; interest = cash − principal; the sub-cent rest is `rounding`.
-    fn close(&mut self, seq: u32, opening: Exact, level: Option<Decimal>) -> Payment {
+    fn close(&mut self, seq: u32, opening: Exact, level: Option<Decimal>) -> Payment<Exact> {
         let owed = self.principal + self.accrued;
-        let cash_paid = round_cent(owed.into());
-        let cash = amount(cash_paid);
+        let cash_paid = owed.round_cent();
+        let cash = cash_paid.to_common_scale(INTEREST_DP);
         let principal = self.principal;
         let interest = cash - principal;
         let rounding = owed - cash;
@@ -406,11 +428,11 @@ impl<'a> NoteBook<'a> {
         self.open = false;
         Payment {
             seq,
-            opening_principal: opening.into(),
+            opening_principal: opening,
             cash: cash_paid,
-            interest: interest.into(),
-            principal: principal.into(),
-            rounding: rounding.into(),
+            interest,
+            principal,
+            rounding,
             level,
             closed: true,
         }
@@ -448,7 +470,7 @@ pub fn contractual_schedule(terms: &NoteTerms) -> Vec<(NaiveDate, Payment)> {
     let mut book = NoteBook::new(&instrument);
     let mut rows = Vec::with_capacity(book.dates.len());
     while let Some(t) = book.next_date() {
-        rows.push((t, book.pay_scheduled(t)));
+        rows.push((t, book.pay_scheduled(t).to_decimal()));
     }
     rows
 }
@@ -551,7 +573,7 @@ mod tests {
         n.pay_scheduled(d("2018-01-15"));
         n.convert(d("2018-01-20"), dec!(1000000).into(), Apply::PrincipalFirst);
         let p = Decimal::from(n.principal);
-        let pay = n.pay_scheduled(d("2018-02-15"));
+        let pay = n.pay_scheduled(d("2018-02-15")).to_decimal();
         assert_eq!(pay.level, level_payment(p, dec!(0.12), 35));
         assert!(pay.level.unwrap() < dec!(111584.75));
     }
@@ -564,7 +586,7 @@ mod tests {
         n.convert(d("2018-01-02"), dec!(3000000).into(), Apply::PrincipalFirst);
         let mut paid = 0;
         while let Some(t) = n.next_date() {
-            let pay = n.pay_scheduled(t);
+            let pay = n.pay_scheduled(t).to_decimal();
             paid += 1;
             assert!(pay.cash <= dec!(111584.75) || pay.closed);
         }
