@@ -16,9 +16,10 @@
 
 /// log2(e).
 const LOG2_E: f64 = std::f64::consts::LOG2_E;
-/// ln 2's leading bits (k·LN2_HI is exact for |k| < 2^11) and the rest.
-const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+/// ln 2's leading bits (k·LN2_HI is exact for |k| < 2^11) and the rest, as
+/// fdlibm splits them (about 0.6931471803691238 and 1.9082149292705877e-10).
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 /// 1.5·2^52: adding it rounds a value of magnitude below 2^51 to an integer,
 /// which is then the low bits of the sum's mantissa.
 const SHIFT: f64 = 6_755_399_441_055_744.0;
@@ -46,7 +47,9 @@ const TAYLOR: [f64; 12] = [
 /// e^x for x clamped to [-708, 709]; NaN gives e^-708 (about 3·10^-308).
 #[inline(always)]
 pub fn exp(x: f64) -> f64 {
-    // max then min: a NaN input becomes LOWEST (f64::max returns the number).
+    // max then min, not clamp: a NaN input becomes LOWEST (f64::max returns the
+    // number), where clamp would pass the NaN on.
+    #[allow(clippy::manual_clamp)]
     let x = x.max(LOWEST).min(HIGHEST);
     let shifted = x * LOG2_E + SHIFT;
     let k = shifted - SHIFT;
