@@ -11,8 +11,8 @@
 //!
 //! Method: x = k·ln 2 + r with k the nearest integer to x / ln 2 and |r| ≤ ln 2 / 2
 //! (Cody-Waite: ln 2 in two parts so that k·ln 2 is exact), e^r by its Taylor
-//! series to r^13 (the first term left out is below 5·10^-18 of the result), and
-//! 2^k put in the exponent bits.
+//! series to r^13 (the first term left out is below 5·10^-18 of the result,
+//! evaluated by Estrin's scheme), and 2^k put in the exponent bits.
 
 /// log2(e).
 const LOG2_E: f64 = std::f64::consts::LOG2_E;
@@ -28,20 +28,20 @@ const SHIFT: f64 = 6_755_399_441_055_744.0;
 const LOWEST: f64 = -708.0;
 const HIGHEST: f64 = 709.0;
 
-/// 1/n! for n = 13 down to 2 (Horner's order).
-const TAYLOR: [f64; 12] = [
-    1.0 / 6_227_020_800.0,
-    1.0 / 479_001_600.0,
-    1.0 / 39_916_800.0,
-    1.0 / 3_628_800.0,
-    1.0 / 362_880.0,
-    1.0 / 40_320.0,
-    1.0 / 5_040.0,
-    1.0 / 720.0,
-    1.0 / 120.0,
-    1.0 / 24.0,
-    1.0 / 6.0,
+/// 1/n! for n = 2 to 13: e^r = 1 + r + r²·(Q[0] + Q[1]·r + … + Q[11]·r^11).
+const Q: [f64; 12] = [
     1.0 / 2.0,
+    1.0 / 6.0,
+    1.0 / 24.0,
+    1.0 / 120.0,
+    1.0 / 720.0,
+    1.0 / 5_040.0,
+    1.0 / 40_320.0,
+    1.0 / 362_880.0,
+    1.0 / 3_628_800.0,
+    1.0 / 39_916_800.0,
+    1.0 / 479_001_600.0,
+    1.0 / 6_227_020_800.0,
 ];
 
 /// e^x for x clamped to [-708, 709]; NaN gives e^-708 (about 3·10^-308).
@@ -54,12 +54,18 @@ pub fn exp(x: f64) -> f64 {
     let shifted = x * LOG2_E + SHIFT;
     let k = shifted - SHIFT;
     let r = (x - k * LN2_HI) - k * LN2_LO;
-    let mut p = TAYLOR[0];
-    for c in &TAYLOR[1..] {
-        p = p * r + c;
-    }
-    // 1 + r + r²·(1/2 + r/6 + …): the small terms summed first.
-    let e_r = 1.0 + (r + r * r * p);
+    // Estrin's scheme, not Horner's: pairs, then pairs of pairs, so the chain of
+    // dependent operations is 6 long rather than 22 (a scalar caller waits on it).
+    let (r2, r4) = (r * r, r * r * (r * r));
+    let a0 = Q[0] + Q[1] * r;
+    let a1 = Q[2] + Q[3] * r;
+    let a2 = Q[4] + Q[5] * r;
+    let a3 = Q[6] + Q[7] * r;
+    let a4 = Q[8] + Q[9] * r;
+    let a5 = Q[10] + Q[11] * r;
+    let q = (a0 + a1 * r2) + ((a2 + a3 * r2) + (a4 + a5 * r2) * r4) * r4;
+    // 1 + (r + r²·q): the small terms summed first.
+    let e_r = 1.0 + (r + r2 * q);
     // k sits in the low bits of `shifted`'s mantissa, offset by SHIFT's.
     let k_int = (shifted.to_bits() as i64).wrapping_sub(SHIFT.to_bits() as i64);
     let two_k = f64::from_bits(((k_int + 1023) as u64) << 52);

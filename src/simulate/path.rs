@@ -57,10 +57,13 @@ pub struct PathBuffers {
     /// Per generated day, the drawn close as `f64` on the engine's scale (for the
     /// percentiles).
     pub close: Vec<f64>,
-    /// Per generated day, the rendered log price p_t and e^{p_t} × the split
-    /// factor (the close before it is fixed as a decimal): what `fill_bars` reads.
-    log_price: Vec<f64>,
+    /// Per generated day, e^{p_t} × the split factor (the close before it is
+    /// fixed as a decimal), and the volume before it is fixed as whole shares:
+    /// what `fill_bars` reads. `log_volume` holds a + b·p_t + e_j on the way.
     drawn_close: Vec<f64>,
+    drawn_volume: Vec<f64>,
+    log_price: Vec<f64>,
+    log_volume: Vec<f64>,
 }
 
 impl PathBuffers {
@@ -71,8 +74,10 @@ impl PathBuffers {
             steps: vec![0.0; days],
             marks: vec![0; days],
             close: vec![0.0; days],
-            log_price: vec![0.0; days],
             drawn_close: vec![0.0; days],
+            drawn_volume: vec![0.0; days],
+            log_price: vec![0.0; days],
+            log_volume: vec![0.0; days],
         }
     }
 
@@ -98,25 +103,29 @@ impl PathBuffers {
         self.path.bars = bars;
     }
 
-    /// The first half of rendering, for every day: the log price and the close
-    /// as `f64` (`close` for the percentiles). The bars are not touched.
+    /// The first half of rendering, for every day: the close and the volume as
+    /// `f64` (`close` for the percentiles). The bars are not touched.
     pub fn render_closes(&mut self, src: &Source, impact: Option<&[f64]>) {
         let mut x = src.anchor;
         for t in 0..self.steps.len() {
             x += self.steps[t];
-            self.log_price[t] = match impact {
+            let p = match impact {
                 Some(c) => x - c[t],
                 None => x,
             };
+            self.log_price[t] = p;
+            let residual = src.marks[self.marks[t] as usize].residual;
+            self.log_volume[t] = src.volume_a + src.volume_b * p + residual;
         }
-        // Apart from the running sum above: this loop has no dependence from day
-        // to day, so it vectorises (`exp` is inlined and branch-free).
+        // Apart from the running sum and the marks above, no day depends on
+        // another: this loop vectorises (`exp` is inlined and branch-free).
         for t in 0..self.steps.len() {
             let close = exp(self.log_price[t]) * src.factor[t];
             self.drawn_close[t] = close;
             // The drawn close, not its decimal: within 5·10⁻⁶ of it, far inside the
             // histograms' 0.4% bins, and no decimal-to-float conversion per day.
             self.close[t] = close * src.shown_factor[t];
+            self.drawn_volume[t] = exp(self.log_volume[t]) / src.factor[t];
         }
     }
 
@@ -126,15 +135,14 @@ impl PathBuffers {
     pub fn fill_bars(&self, src: &Source, from: usize, bars: &mut [Bar], close: Close) {
         for (k, bar) in bars.iter_mut().enumerate() {
             let t = from + k;
-            let (p, drawn) = (self.log_price[t], self.drawn_close[t]);
+            let drawn = self.drawn_close[t];
             let m = &src.marks[self.marks[t] as usize];
-            let f = src.factor[t];
             if close == Close::Fill {
                 bar.close = self.close_of(t);
             }
             bar.vwap = quantize::price(drawn * m.vwap_ratio);
             bar.bid = quantize::price(drawn * m.bid_ratio);
-            bar.volume = quantize::volume(exp(src.volume_a + src.volume_b * p + m.residual) / f);
+            bar.volume = quantize::volume(self.drawn_volume[t]);
         }
     }
 
