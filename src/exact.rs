@@ -165,9 +165,7 @@ impl Exact {
         {
             return Some(e);
         }
-        self.to_decimal()
-            .checked_add(o.to_decimal())
-            .map(Exact::from)
+        slow::checked_add(self, o)
     }
 
     #[inline]
@@ -195,10 +193,7 @@ impl Exact {
         {
             return Some(e);
         }
-        Decimal::try_from_i128_with_scale(n, 0)
-            .ok()?
-            .checked_mul(self.to_decimal())
-            .map(Exact::from)
+        slow::checked_mul_int(self, n)
     }
 
     /// self × num / den rounded once to `dp` places, half to even, exactly (in
@@ -302,7 +297,7 @@ impl Ord for Exact {
     fn cmp(&self, o: &Exact) -> Ordering {
         match self.aligned(*o) {
             Some((a, b, _)) => a.cmp(&b),
-            None => self.to_decimal().cmp(&o.to_decimal()),
+            None => slow::cmp(*self, *o),
         }
     }
 }
@@ -318,6 +313,49 @@ impl Neg for Exact {
     }
 }
 
+/// Beyond the integers' fast range: `Decimal` does the operation. Out of line
+/// and cold, so that each of the many inlined operations carries only its fast
+/// path (smaller code around the engine's loop, fewer registers held for a
+/// branch never taken on its amounts).
+mod slow {
+    use super::Exact;
+    use rust_decimal::Decimal;
+    use std::cmp::Ordering;
+
+    #[cold]
+    #[inline(never)]
+    pub fn add(a: Exact, b: Exact) -> Exact {
+        Exact::from(a.to_decimal() + b.to_decimal())
+    }
+
+    #[cold]
+    #[inline(never)]
+    pub fn checked_add(a: Exact, b: Exact) -> Option<Exact> {
+        a.to_decimal().checked_add(b.to_decimal()).map(Exact::from)
+    }
+
+    #[cold]
+    #[inline(never)]
+    pub fn checked_mul_int(a: Exact, n: i128) -> Option<Exact> {
+        Decimal::try_from_i128_with_scale(n, 0)
+            .ok()?
+            .checked_mul(a.to_decimal())
+            .map(Exact::from)
+    }
+
+    #[cold]
+    #[inline(never)]
+    pub fn mul(a: Exact, b: Exact) -> Exact {
+        Exact::from(a.to_decimal() * b.to_decimal())
+    }
+
+    #[cold]
+    #[inline(never)]
+    pub fn cmp(a: Exact, b: Exact) -> Ordering {
+        a.to_decimal().cmp(&b.to_decimal())
+    }
+}
+
 /// The operators behave as `Decimal`'s: they panic where `Decimal`'s would (a
 /// result beyond ±7.9 × 10^28), which the scenario's bounds rule out.
 impl Add for Exact {
@@ -326,7 +364,7 @@ impl Add for Exact {
     fn add(self, o: Exact) -> Exact {
         match self.aligned(o).and_then(|(a, b, s)| Exact::new(a + b, s)) {
             Some(e) => e,
-            None => Exact::from(self.to_decimal() + o.to_decimal()),
+            None => slow::add(self, o),
         }
     }
 }
@@ -347,7 +385,7 @@ impl Mul for Exact {
     fn mul(self, o: Exact) -> Exact {
         match mul_i128(self.m, o.m).and_then(|p| Exact::new(p, self.s + o.s)) {
             Some(e) => e,
-            None => Exact::from(self.to_decimal() * o.to_decimal()),
+            None => slow::mul(self, o),
         }
     }
 }

@@ -224,13 +224,19 @@ impl<'a> NoteBook<'a> {
         };
         self.principal_rate
             .mul_ratio_rounded(num, den, INTEREST_DP)
-            .unwrap_or_else(|| {
-                let yf = self.terms.day_count.year_fraction(self.since, t);
-                Exact::from(
-                    yf.of(self.principal_rate.into())
-                        .round_dp_with_strategy(INTEREST_DP, RoundingStrategy::MidpointNearestEven),
-                )
-            })
+            .unwrap_or_else(|| self.unbooked_in_decimals(t))
+    }
+
+    /// `unbooked` when the integers overflow: out of line, as it never runs on
+    /// the engine's usual amounts.
+    #[cold]
+    #[inline(never)]
+    fn unbooked_in_decimals(&self, t: NaiveDate) -> Exact {
+        let yf = self.terms.day_count.year_fraction(self.since, t);
+        Exact::from(
+            yf.of(self.principal_rate.into())
+                .round_dp_with_strategy(INTEREST_DP, RoundingStrategy::MidpointNearestEven),
+        )
     }
 
     /// The period since the last booking to `t`, in the note's day count.
