@@ -528,6 +528,10 @@ impl<'a> Engine<'a> {
                 .is_none_or(|d| d <= date)
     }
 
+    /// Out of line and cold: the engine's amounts never get here, and the many
+    /// call sites in the day loop then carry only a call.
+    #[cold]
+    #[inline(never)]
     fn overflow(date: NaiveDate, note: Option<&str>, what: &str) -> ModelError {
         ModelError::Overflow {
             date,
@@ -750,21 +754,10 @@ impl<'a> Engine<'a> {
         };
         if c.vwap_days > 0 {
             let window = i - c.vwap_days..i;
-            let sum: Exact =
-                if let Some(sum) = self.vwap_sums.as_ref().and_then(|v| v.window(&window)) {
-                    sum
-                } else if self.market.has_splits() {
-                    window
-                        .map(|r| {
-                            Exact::from(Market::scaled(
-                                bars[r].vwap,
-                                self.market.lookback_factor(k_t, r),
-                            ))
-                        })
-                        .sum()
-                } else {
-                    bars[window].iter().map(|b| Exact::from(b.vwap)).sum()
-                };
+            let sum = match self.vwap_sums.as_ref().and_then(|v| v.window(&window)) {
+                Some(sum) => sum,
+                None => self.vwap_window_sum(window),
+            };
             lowest(match self.vwap_scale {
                 Some(m) => sum * m,
                 None => {
@@ -786,6 +779,26 @@ impl<'a> Engine<'a> {
             Some(f) if price < f => f,
             _ => price,
         })
+    }
+
+    /// A VWAP window's sum added bar by bar (each rescaled across a split), where
+    /// the running sums do not serve: out of line, off Monte Carlo's path.
+    #[cold]
+    #[inline(never)]
+    fn vwap_window_sum(&self, window: std::ops::Range<usize>) -> Exact {
+        let (bars, k_t) = (&self.market.bars, self.ratio_product);
+        if self.market.has_splits() {
+            window
+                .map(|r| {
+                    Exact::from(Market::scaled(
+                        bars[r].vwap,
+                        self.market.lookback_factor(k_t, r),
+                    ))
+                })
+                .sum()
+        } else {
+            bars[window].iter().map(|b| Exact::from(b.vwap)).sum()
+        }
     }
 
     fn headroom(&self) -> i128 {
