@@ -299,6 +299,20 @@ impl<'a> DayTap<'a> {
             last_close: Decimal::ZERO,
         }
     }
+
+    /// `finish` for the run this tap heard, `last_close` the close its row reports.
+    fn finish<T>(self, engine: &Engine, r: Result<T, ModelError>, last_close: Decimal) -> Finished {
+        let column = self.column;
+        finish(
+            engine,
+            r,
+            self.seen,
+            last_close,
+            self.outstanding,
+            column,
+            column.days,
+        )
+    }
 }
 
 impl Observer for DayTap<'_> {
@@ -365,7 +379,6 @@ impl<'a> Worker<'a> {
     ) -> Result<PathOutcome, ModelError> {
         let plan = self.plan;
         let src = plan.source;
-        let days = src.days();
         self.buf
             .draw(src, &self.generator, plan.settings.seed.value, index);
         let outstanding = &mut group.outstanding[..];
@@ -388,18 +401,7 @@ impl<'a> Worker<'a> {
             let mut tap = DayTap::new(src.first, outstanding, column);
             let r = engine.run_until(&mut tap, usize::MAX);
             let last_close = window_close(&tap, &r, engine.bars());
-            (
-                finish(
-                    &engine,
-                    r,
-                    tap.seen,
-                    last_close,
-                    tap.outstanding,
-                    column,
-                    days,
-                ),
-                1,
-            )
+            (tap.finish(&engine, r, last_close), 1)
         };
         group.close[column.range()].copy_from_slice(&self.buf.close);
         let (totals, close_end, stopped_on) = engine_result.map_err(|e| in_path(e, index))?;
@@ -445,15 +447,7 @@ impl<'a> Worker<'a> {
             (Err(_), 0) => tap.last_close,
             (Err(_), seen) => self.buf.close_of(seen - 1),
         };
-        let result = finish(
-            &engine,
-            r,
-            tap.seen,
-            last_close,
-            tap.outstanding,
-            column,
-            days,
-        );
+        let result = tap.finish(&engine, r, last_close);
         self.buf.path.bars = engine.into_bars();
         result
     }
