@@ -201,6 +201,19 @@ impl Exact {
     /// (the caller then uses decimals).
     #[inline]
     pub fn mul_ratio_rounded(self, num: i64, den: i64, dp: u32) -> Option<Exact> {
+        self.mul_ratio_rounded_by(num, den, dp, crate::money::div_half_even)
+    }
+
+    /// `mul_ratio_rounded` with the last step, an integer division rounded half
+    /// to even (n, d) → n ÷ d, given: the engine's notes divide by a reciprocal.
+    #[inline(always)]
+    pub fn mul_ratio_rounded_by(
+        self,
+        num: i64,
+        den: i64,
+        dp: u32,
+        divide_half_even: impl FnOnce(i128, i128) -> Option<i128>,
+    ) -> Option<Exact> {
         // self = m / 10^s, so the result × 10^dp is m × num × 10^(dp − s) / den.
         let (n, d) = if self.s <= dp {
             (
@@ -213,8 +226,31 @@ impl Exact {
                 mul_i128(den as i128, *POW10.get((self.s - dp) as usize)?)?,
             )
         };
-        let q = crate::money::div_half_even(mul_i128(n, num as i128)?, d)?;
+        let q = divide_half_even(mul_i128(n, num as i128)?, d)?;
         Exact::new(q, dp)
+    }
+
+    /// The smallest number ≥ self with at most `dp` places (self when it has no
+    /// more). For bounds: a bound on the engine's common scale compares with its
+    /// amounts without rescaling.
+    pub fn ceil_to_scale(self, dp: u32) -> Exact {
+        if self.s <= dp {
+            return self;
+        }
+        let p = POW10[(self.s - dp) as usize];
+        let q = self.m.div_euclid(p);
+        Exact {
+            m: q + i128::from(q * p != self.m),
+            s: dp,
+        }
+    }
+
+    /// max(self, 0), without a comparison: there is no negative zero, so a value
+    /// that is not negative is its own maximum with zero (and keeps its scale,
+    /// as `max` does).
+    #[inline]
+    pub fn non_negative(self) -> Exact {
+        if self.m < 0 { Exact::ZERO } else { self }
     }
 
     /// The largest whole number ≤ self.
@@ -492,6 +528,29 @@ mod tests {
         #[test]
         fn floors_as_decimal_does(a in any_decimal()) {
             prop_assert_eq!(e(a).floor().to_decimal(), a.floor());
+        }
+
+        /// The least value ≥ a on `dp` places: not below a, on at most `dp`
+        /// places, and less than one unit of the last place above it.
+        #[test]
+        fn ceils_to_a_scale(a in any_decimal(), dp in 0u32..=28) {
+            let c = e(a).ceil_to_scale(dp).to_decimal();
+            prop_assert!(c >= a);
+            prop_assert!(c.scale() <= dp.max(a.scale()));
+            if a.scale() <= dp {
+                prop_assert_eq!(c, a);
+            } else {
+                prop_assert_eq!(c.scale(), dp);
+                prop_assert!(c - Decimal::new(1, dp) < a);
+            }
+        }
+
+        #[test]
+        fn non_negative_is_max_with_zero(a in any_decimal()) {
+            let got = e(a).non_negative().to_decimal();
+            let want = e(a).max(Exact::ZERO).to_decimal();
+            prop_assert_eq!(got, want);
+            prop_assert_eq!(got.scale(), want.scale());
         }
 
         #[test]

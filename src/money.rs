@@ -146,6 +146,86 @@ pub fn div_half_even(num: i128, den: i128) -> Option<i128> {
     Some(if num < 0 { -q } else { q })
 }
 
+/// A fixed divisor with its reciprocal, for dividing many 128-bit numbers by
+/// the same 64-bit one without the 128-bit division (a library call that runs
+/// two hardware divisions). The engine books a note's interest by dividing by
+/// the same basis × 10^k every day; two multiplications replace the divisions.
+/// Möller and Granlund, "Improved division by invariant integers" (IEEE Trans.
+/// Computers 60(2), 2011), algorithm 4, applied twice (a 128-bit dividend in
+/// 64-bit words). The quotient and remainder are exactly those of `/` and `%`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Divisor {
+    d: u64,
+    /// d shifted left until its top bit is set.
+    norm: u64,
+    shift: u32,
+    /// floor((2^128 − 1) / norm) − 2^64.
+    v: u64,
+}
+
+impl Divisor {
+    /// `None` for zero.
+    pub fn new(d: u64) -> Option<Divisor> {
+        if d == 0 {
+            return None;
+        }
+        let shift = d.leading_zeros();
+        let norm = d << shift;
+        // (2^128 − 1 − norm·2^64) / norm: the quotient is below 2^64.
+        let v = ((((!norm) as u128) << 64) | u64::MAX as u128) / norm as u128;
+        Some(Divisor {
+            d,
+            norm,
+            shift,
+            v: v as u64,
+        })
+    }
+
+    pub fn get(self) -> u64 {
+        self.d
+    }
+
+    /// (u1·2^64 + u0) / norm and the remainder, for u1 < norm.
+    #[inline(always)]
+    fn div_2by1(self, u1: u64, u0: u64) -> (u64, u64) {
+        debug_assert!(u1 < self.norm);
+        let q = (self.v as u128 * u1 as u128).wrapping_add(((u1 as u128) << 64) | u0 as u128);
+        let (mut q1, q0) = (((q >> 64) as u64).wrapping_add(1), q as u64);
+        let mut r = u0.wrapping_sub(q1.wrapping_mul(self.norm));
+        if r > q0 {
+            q1 = q1.wrapping_sub(1);
+            r = r.wrapping_add(self.norm);
+        }
+        if r >= self.norm {
+            q1 += 1;
+            r -= self.norm;
+        }
+        (q1, r)
+    }
+
+    /// (n / d, n % d).
+    #[inline]
+    pub fn div_rem(self, n: u128) -> (u128, u64) {
+        let s = self.shift;
+        // n·2^s in three words; the top one is below 2^s ≤ norm.
+        let top = if s == 0 { 0 } else { (n >> (128 - s)) as u64 };
+        let m = n << s;
+        let (q1, r) = self.div_2by1(top, (m >> 64) as u64);
+        let (q0, r) = self.div_2by1(r, m as u64);
+        (((q1 as u128) << 64) | q0 as u128, r >> s)
+    }
+
+    /// `div_half_even(num, d)`.
+    #[inline]
+    pub fn div_half_even(self, num: i128) -> i128 {
+        let (q, r) = self.div_rem(num.unsigned_abs());
+        let d = self.d;
+        let up = r > d - r || (r == d - r && q % 2 == 1);
+        let q = (q + u128::from(up)) as i128;
+        if num < 0 { -q } else { q }
+    }
+}
+
 /// 10^0 ..= 10^38: every power of ten an i128 holds.
 pub(crate) const POW10: [i128; 39] = {
     let mut t = [1i128; 39];
@@ -310,6 +390,85 @@ mod tests {
         for x in -50i128..50 {
             for d in 1i128..7 {
                 assert_eq!(floor_div(x, d), x.div_euclid(d), "{x} / {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn divisor_divides_as_the_operator_does_at_the_edges() {
+        let ds = [
+            1u64,
+            2,
+            3,
+            7,
+            360,
+            36_000,
+            365_000,
+            1 << 32,
+            (1 << 63) - 1,
+            1 << 63,
+            u64::MAX,
+        ];
+        let ns = [
+            0u128,
+            1,
+            35_999,
+            36_000,
+            u64::MAX as u128,
+            (u64::MAX as u128) + 1,
+            1 << 127,
+            u128::MAX,
+            u128::MAX - 1,
+        ];
+        for &d in &ds {
+            let v = Divisor::new(d).expect("non-zero");
+            assert_eq!(v.get(), d);
+            for &n in &ns {
+                assert_eq!(
+                    v.div_rem(n),
+                    (n / d as u128, (n % d as u128) as u64),
+                    "{n} / {d}"
+                );
+            }
+        }
+        assert_eq!(Divisor::new(0), None);
+    }
+
+    #[test]
+    fn divisor_rounds_half_to_even_like_div_half_even() {
+        let v = Divisor::new(4).unwrap();
+        for num in -20i128..=20 {
+            assert_eq!(
+                Some(v.div_half_even(num)),
+                div_half_even(num, 4),
+                "{num} / 4"
+            );
+        }
+        // 2.5 → 2 and 3.5 → 4: ties go to the even neighbour, both signs.
+        let two = Divisor::new(2).unwrap();
+        assert_eq!((two.div_half_even(5), two.div_half_even(7)), (2, 4));
+        assert_eq!((two.div_half_even(-5), two.div_half_even(-7)), (-2, -4));
+    }
+
+    mod prop {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(4096))]
+
+            #[test]
+            fn divisor_matches_division(n: u128, d in 1u64..) {
+                let v = Divisor::new(d).unwrap();
+                prop_assert_eq!(v.div_rem(n), (n / d as u128, (n % d as u128) as u64));
+            }
+
+            /// Small divisors and wide dividends: the engine's case (basis × 10^k
+            /// against principal × rate × days on 20 places).
+            #[test]
+            fn divisor_rounds_as_div_half_even(num in -(1i128 << 100)..(1i128 << 100), d in 1u64..10_000_000) {
+                let v = Divisor::new(d).unwrap();
+                prop_assert_eq!(Some(v.div_half_even(num)), div_half_even(num, d as i128));
             }
         }
     }

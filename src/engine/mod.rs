@@ -1001,7 +1001,13 @@ impl<'a> Engine<'a> {
             if take == cap {
                 self.books[idx].set_ceiling(date);
             }
-            flow.amount += amount;
+            // The first amount replaces the zero the day starts at (the same
+            // value and scale as adding it, without rescaling that zero).
+            flow.amount = if flow.amount.is_zero() {
+                amount
+            } else {
+                flow.amount + amount
+            };
             emit(obs, || Event {
                 date,
                 kind: EventKind::Conversion {

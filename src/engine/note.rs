@@ -8,13 +8,15 @@
 //! Amounts are `Exact` (the engine's fast form of `Decimal`, same values); the
 //! ledger and payments reach reports as `Decimal`.
 
+use std::cell::Cell;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use rust_decimal::RoundingStrategy;
 
 use crate::exact::{Exact, mul_i128};
-use crate::money::Shares;
+use crate::money::{Divisor, Shares};
 
 /// Interest is booked to 10^-18 of a dollar. A day count such as 1/360 does not
 /// terminate, so some rounding is unavoidable in decimals; at a fixed 18 places
@@ -163,6 +165,10 @@ pub struct NoteBook<'a> {
     /// The rate, and principal × rate, cached: it changes only when the principal does.
     rate: Exact,
     principal_rate: Exact,
+    /// The divisor of the last accrual (basis × 10^k: the same every day while
+    /// the principal keeps its scale) with its reciprocal, so that booking the
+    /// day's interest multiplies rather than divides in 128 bits.
+    divisor: Cell<Option<Divisor>>,
 }
 
 impl<'a> NoteBook<'a> {
@@ -192,6 +198,7 @@ impl<'a> NoteBook<'a> {
             open: true,
             ceiling: None,
             terms,
+            divisor: Cell::new(None),
         }
     }
 
@@ -223,8 +230,23 @@ impl<'a> NoteBook<'a> {
             Accrual::Fraction(yf) => (yf.num, yf.den),
         };
         self.principal_rate
-            .mul_ratio_rounded(num, den, INTEREST_DP)
+            .mul_ratio_rounded_by(num, den, INTEREST_DP, |n, d| self.divide_half_even(n, d))
             .unwrap_or_else(|| self.unbooked_in_decimals(t))
+    }
+
+    /// `money::div_half_even(n, d)`, by the cached reciprocal when `d` is the
+    /// divisor of the last accrual (it is, but after a change of scale).
+    #[inline]
+    fn divide_half_even(&self, n: i128, d: i128) -> Option<i128> {
+        match self.divisor.get() {
+            Some(v) if i128::from(v.get()) == d => Some(v.div_half_even(n)),
+            _ => {
+                if let Ok(d) = u64::try_from(d) {
+                    self.divisor.set(Divisor::new(d));
+                }
+                crate::money::div_half_even(n, d)
+            }
+        }
     }
 
     /// `unbooked` when the integers overflow: out of line, as it never runs on
@@ -335,14 +357,16 @@ impl<'a> NoteBook<'a> {
     }
 
     /// Sets `ceiling` after a conversion that took all the note could give: a
-    /// generous bound on its value at maturity, principal × (1 + rate × (years left
-    /// + 2)) + accrued.
+    /// generous bound on its value at maturity, principal × (1 + rate × (years
+    /// left + 2)) + accrued, rounded up to the common scale (it has the rate's
+    /// places more), where the day's price compares with it without rescaling.
     pub fn set_ceiling(&mut self, t: NaiveDate) {
         let years = Exact::from(((self.maturity() - t).num_days().max(0) / 360 + 2) as u64);
         self.ceiling = self
             .principal
             .checked_mul(Exact::ONE + self.rate * years)
-            .and_then(|x| x.checked_add(self.accrued.max(Exact::ZERO)));
+            .and_then(|x| x.checked_add(self.accrued.non_negative()))
+            .map(|c| c.ceil_to_scale(INTEREST_DP));
     }
 
     /// Interest accrued as of `t`: booked plus unbooked.
@@ -395,7 +419,7 @@ impl<'a> NoteBook<'a> {
             return self.close(seq, opening, Some(level));
         }
         let a = amount(level);
-        let interest = a.min(cent(self.accrued).max(Exact::ZERO));
+        let interest = a.min(cent(self.accrued).non_negative());
         let principal = (a - interest).min(self.principal);
         if principal == self.principal {
             // The principal part is all that is left: this installment closes the note.
@@ -450,7 +474,7 @@ impl<'a> NoteBook<'a> {
         self.book_to(t);
         let (interest, principal) = match apply {
             Apply::InterestFirst => {
-                let i = self.accrued.max(Exact::ZERO).min(amount);
+                let i = self.accrued.non_negative().min(amount);
                 (i, amount - i)
             }
             Apply::PrincipalFirst => {
