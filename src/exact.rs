@@ -201,19 +201,6 @@ impl Exact {
     /// (the caller then uses decimals).
     #[inline]
     pub fn mul_ratio_rounded(self, num: i64, den: i64, dp: u32) -> Option<Exact> {
-        self.mul_ratio_rounded_by(num, den, dp, crate::money::div_half_even)
-    }
-
-    /// `mul_ratio_rounded` with the last step, an integer division rounded half
-    /// to even (n, d) → n ÷ d, given: the engine's notes divide by a reciprocal.
-    #[inline(always)]
-    pub fn mul_ratio_rounded_by(
-        self,
-        num: i64,
-        den: i64,
-        dp: u32,
-        divide_half_even: impl FnOnce(i128, i128) -> Option<i128>,
-    ) -> Option<Exact> {
         // self = m / 10^s, so the result × 10^dp is m × num × 10^(dp − s) / den.
         let (n, d) = if self.s <= dp {
             (
@@ -226,7 +213,7 @@ impl Exact {
                 mul_i128(den as i128, *POW10.get((self.s - dp) as usize)?)?,
             )
         };
-        let q = divide_half_even(mul_i128(n, num as i128)?, d)?;
+        let q = crate::money::div_half_even(mul_i128(n, num as i128)?, d)?;
         Exact::new(q, dp)
     }
 

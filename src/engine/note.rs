@@ -8,15 +8,13 @@
 //! Amounts are `Exact` (the engine's fast form of `Decimal`, same values); the
 //! ledger and payments reach reports as `Decimal`.
 
-use std::cell::Cell;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use rust_decimal::RoundingStrategy;
 
 use crate::exact::{Exact, mul_i128};
-use crate::money::{Divisor, Shares};
+use crate::money::Shares;
 
 /// Interest is booked to 10^-18 of a dollar. A day count such as 1/360 does not
 /// terminate, so some rounding is unavoidable in decimals; at a fixed 18 places
@@ -165,10 +163,6 @@ pub struct NoteBook<'a> {
     /// The rate, and principal × rate, cached: it changes only when the principal does.
     rate: Exact,
     principal_rate: Exact,
-    /// The divisor of the last accrual (basis × 10^k: the same every day while
-    /// the principal keeps its scale) with its reciprocal, so that booking the
-    /// day's interest multiplies rather than divides in 128 bits.
-    divisor: Cell<Option<Divisor>>,
 }
 
 impl<'a> NoteBook<'a> {
@@ -198,7 +192,6 @@ impl<'a> NoteBook<'a> {
             open: true,
             ceiling: None,
             terms,
-            divisor: Cell::new(None),
         }
     }
 
@@ -230,23 +223,8 @@ impl<'a> NoteBook<'a> {
             Accrual::Fraction(yf) => (yf.num, yf.den),
         };
         self.principal_rate
-            .mul_ratio_rounded_by(num, den, INTEREST_DP, |n, d| self.divide_half_even(n, d))
+            .mul_ratio_rounded(num, den, INTEREST_DP)
             .unwrap_or_else(|| self.unbooked_in_decimals(t))
-    }
-
-    /// `money::div_half_even(n, d)`, by the cached reciprocal when `d` is the
-    /// divisor of the last accrual (it is, but after a change of scale).
-    #[inline]
-    fn divide_half_even(&self, n: i128, d: i128) -> Option<i128> {
-        match self.divisor.get() {
-            Some(v) if i128::from(v.get()) == d => Some(v.div_half_even(n)),
-            _ => {
-                if let Ok(d) = u64::try_from(d) {
-                    self.divisor.set(Divisor::new(d));
-                }
-                crate::money::div_half_even(n, d)
-            }
-        }
     }
 
     /// `unbooked` when the integers overflow: out of line, as it never runs on
