@@ -127,7 +127,10 @@ pub fn simulate(a: SimulateArgs) -> Result<Printed, Error> {
         prices: &prices_name,
     };
     let summary = out::summary(&input, &outcome);
-    files.write("percentiles.csv", |w| out::write_percentiles(&outcome, w))?;
+    // On the run's pool: its rows are made in parallel.
+    files.write("percentiles.csv", |w| {
+        pool.install(|| out::write_percentiles(&outcome, w))
+    })?;
     files.write("summary.json", |w| {
         serde_json::to_writer_pretty(&mut *w, &summary)?;
         std::io::Write::write_all(w, b"\n").map_err(serde_json::Error::io)

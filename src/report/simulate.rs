@@ -12,6 +12,7 @@
 use std::io;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
@@ -132,30 +133,41 @@ pub fn write_percentiles<W: io::Write>(outcome: &Outcome, w: W) -> csv::Result<(
         }
     }
     out.write_record(&header)?;
-    for (i, date) in outcome.dates.iter().enumerate() {
-        let mut row = Vec::with_capacity(header.len());
-        row.push(date.to_string());
-        let ps = PERCENTILES.map(|(_, p)| p);
-        let shares = &outcome.days.outstanding[i];
-        for x in shares.percentiles(ps) {
-            row.push(match x {
-                Some(x) if shares.is_constant() => (x.round() as u64).to_string(),
-                Some(x) => rounded(x, DATE_DIGITS),
-                None => String::new(),
-            });
-        }
-        let close = &outcome.days.close[i];
-        for x in close.percentiles(ps) {
-            row.push(match x {
-                Some(x) if close.is_constant() => sig(x),
-                Some(x) => rounded(x, DATE_DIGITS),
-                None => String::new(),
-            });
-        }
+    // The rows are independent: made on the current rayon pool (the dates'
+    // percentiles and their decimal rounding), then written in order.
+    let rows: Vec<Vec<String>> = (0..outcome.dates.len())
+        .into_par_iter()
+        .map(|i| percentile_row(outcome, i))
+        .collect();
+    for row in rows {
         out.write_record(&row)?;
     }
     out.flush()?;
     Ok(())
+}
+
+/// Date `i`'s row of percentiles.csv.
+fn percentile_row(outcome: &Outcome, i: usize) -> Vec<String> {
+    let mut row = Vec::with_capacity(1 + 2 * PERCENTILES.len());
+    row.push(outcome.dates[i].to_string());
+    let ps = PERCENTILES.map(|(_, p)| p);
+    let shares = &outcome.days.outstanding[i];
+    for x in shares.percentiles(ps) {
+        row.push(match x {
+            Some(x) if shares.is_constant() => (x.round() as u64).to_string(),
+            Some(x) => rounded(x, DATE_DIGITS),
+            None => String::new(),
+        });
+    }
+    let close = &outcome.days.close[i];
+    for x in close.percentiles(ps) {
+        row.push(match x {
+            Some(x) if close.is_constant() => sig(x),
+            Some(x) => rounded(x, DATE_DIGITS),
+            None => String::new(),
+        });
+    }
+    row
 }
 
 /// The per-date percentiles of shares outstanding for the fan chart.

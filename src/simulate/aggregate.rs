@@ -7,9 +7,10 @@
 //! Everything merges exactly (integer counts, exact decimal sums), so the result is
 //! the same for any number of threads.
 //!
-//! Pure: no I/O.
+//! Pure: no I/O. Merging runs on the current rayon pool.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::engine::Totals;
@@ -165,13 +166,16 @@ impl DayAggregate {
         }
     }
 
+    /// Date by date, spread over the current rayon pool: the dates are
+    /// independent, and the merge would otherwise be the run's one serial step.
     pub fn merge(&mut self, other: &DayAggregate) {
-        for (a, b) in self.outstanding.iter_mut().zip(&other.outstanding) {
-            a.merge(b);
-        }
-        for (a, b) in self.close.iter_mut().zip(&other.close) {
-            a.merge(b);
-        }
+        let pairs = |a: &mut [LogHistogram], b: &[LogHistogram]| {
+            a.par_iter_mut()
+                .zip(b.par_iter())
+                .for_each(|(a, b)| a.merge(b))
+        };
+        pairs(&mut self.outstanding, &other.outstanding);
+        pairs(&mut self.close, &other.close);
     }
 }
 

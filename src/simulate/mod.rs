@@ -161,6 +161,9 @@ where
             });
             order.put(c, rows, &consumer, Rows::take);
         }
+        // The thread's last, partial group goes into its histograms here, on
+        // every thread at once, rather than one after another once all are done.
+        ThreadDays::of(&per_thread).flush();
     });
     let Rows { totals, failed, .. } = consumer.into_inner().unwrap_or_else(|e| e.into_inner());
     if let Some(e) = failed {
@@ -169,7 +172,8 @@ where
     debug_assert_eq!(order.consumed(), chunks);
 
     // The first thread's histograms take the others' (merging is exact and
-    // order-free; starting from the first spares a copy of its 1,554).
+    // order-free; starting from the first spares a copy of its 1,554). Each
+    // thread flushed its last group (`flush` again does nothing then).
     let mut day_totals: Option<DayAggregate> = None;
     for m in per_thread {
         let mut t = m.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -259,6 +263,13 @@ impl ThreadDays {
         }
     }
 
+    /// The current pool thread's own (locked: only that thread takes it, so
+    /// it is never waited on).
+    fn of(per_thread: &[Mutex<ThreadDays>]) -> std::sync::MutexGuard<'_, ThreadDays> {
+        let slot = rayon::current_thread_index().unwrap_or(0) % per_thread.len();
+        per_thread[slot].lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// The next free column, adding the full group to the histograms first.
     fn column(&mut self) -> Column {
         if self.filled == GROUP {
@@ -272,9 +283,11 @@ impl ThreadDays {
     }
 
     fn flush(&mut self) {
-        self.days
-            .add_paths(self.filled, &self.outstanding, &self.close);
-        self.filled = 0;
+        if self.filled > 0 {
+            self.days
+                .add_paths(self.filled, &self.outstanding, &self.close);
+            self.filled = 0;
+        }
     }
 }
 
@@ -358,9 +371,8 @@ impl<'a> Worker<'a> {
     ) -> Result<Vec<PathOutcome>, ModelError> {
         let lo = c * CHUNK as u64;
         let hi = (lo + CHUNK as u64).min(self.plan.settings.paths);
-        let slot = rayon::current_thread_index().unwrap_or(0) % per_thread.len();
         // Held for the whole chunk: only this thread takes it, so never waited on.
-        let mut mine = per_thread[slot].lock().unwrap_or_else(|e| e.into_inner());
+        let mut mine = ThreadDays::of(per_thread);
         let mut rows = Vec::with_capacity((hi - lo) as usize);
         for index in lo..hi {
             let column = mine.column();
